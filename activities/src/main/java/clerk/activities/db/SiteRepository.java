@@ -1,0 +1,419 @@
+package clerk.activities.db;
+
+import clerk.workflows.DocumentRef;
+import clerk.workflows.Stage;
+import clerk.workflows.StageCounters;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Sites and documents in PostgreSQL. Application code only moves document statuses; the site counters
+ * follow from a trigger in the same transaction (see V1__sites_documents.sql), so they stay exact
+ * under retries, duplicates and crashes.
+ */
+public final class SiteRepository {
+  private final DataSource db;
+
+  public SiteRepository(DataSource db) {
+    this.db = db;
+  }
+
+  public DataSource dataSource() {
+    return db;
+  }
+
+  /** Work inside one transaction, committed when it returns, rolled back when it throws. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  public <T> T transaction(Work<T> work) {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  /** Registers a site if it is new; returns true when it was. */
+  public boolean ensureSite(String subdomain, String name) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "INSERT INTO sites (subdomain, name) VALUES (?, ?) ON CONFLICT (subdomain) DO NOTHING")) {
+        s.setString(1, subdomain);
+        s.setString(2, name == null ? "" : name);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  public boolean siteExists(String subdomain) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM sites WHERE subdomain = ?")) {
+        s.setString(1, subdomain);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next();
+        }
+      }
+    });
+  }
+
+  /**
+   * Brings the site's documents in line with the disk: registers new PDFs, marks OCR completed where
+   * the text is already on disk, sends a document whose text vanished back to pending (with the
+   * stages after it), and forgets documents whose PDF is gone. Failed documents stay failed.
+   *
+   * @param textPages pages of each document whose text is complete on disk, by document id
+   */
+  public void syncDocuments(String subdomain, List<DocumentRef> onDisk, Map<String, Integer> textPages) {
+    transaction(c -> {
+      Map<String, String> known = new LinkedHashMap<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT document_id, ocr_status FROM documents WHERE subdomain = ? FOR UPDATE")) {
+        s.setString(1, subdomain);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            known.put(r.getString(1), r.getString(2));
+          }
+        }
+      }
+      try (PreparedStatement insert = c.prepareStatement(
+              "INSERT INTO documents (subdomain, document_id, kind, meeting, date, pages, ocr_method,"
+                  + " ocr_status, ocr_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement found = c.prepareStatement(
+              "UPDATE documents SET ocr_status = 'completed', pages = ?, ocr_at = now(), updated_at = now(),"
+                  + " ocr_method = coalesce(ocr_method, 'text found on disk'),"
+                  + " error = NULL, error_stage = NULL WHERE subdomain = ? AND document_id = ?");
+          PreparedStatement lost = c.prepareStatement(
+              "UPDATE documents SET ocr_status = 'pending', compilation_status = 'pending',"
+                  + " extraction_status = 'pending', deploy_status = 'pending', updated_at = now()"
+                  + " WHERE subdomain = ? AND document_id = ?")) {
+        for (DocumentRef d : onDisk) {
+          Integer pages = textPages.get(d.id());
+          String status = known.remove(d.id());
+          if (status == null) {
+            insert.setString(1, subdomain);
+            insert.setString(2, d.id());
+            insert.setString(3, d.kind());
+            insert.setString(4, d.meeting());
+            insert.setString(5, d.date());
+            insert.setObject(6, pages);
+            insert.setString(7, pages == null ? null : "text found on disk");
+            insert.setString(8, pages == null ? "pending" : "completed");
+            insert.setTimestamp(9, pages == null ? null : Timestamp.from(Instant.now()));
+            insert.addBatch();
+          } else if (pages != null && !status.equals("completed")) {
+            found.setInt(1, pages);
+            found.setString(2, subdomain);
+            found.setString(3, d.id());
+            found.addBatch();
+          } else if (pages == null && status.equals("completed")) {
+            lost.setString(1, subdomain);
+            lost.setString(2, d.id());
+            lost.addBatch();
+          }
+        }
+        insert.executeBatch();
+        found.executeBatch();
+        lost.executeBatch();
+      }
+      if (!known.isEmpty()) {
+        try (PreparedStatement gone = c.prepareStatement(
+            "DELETE FROM documents WHERE subdomain = ? AND document_id = ?")) {
+          for (String id : known.keySet()) {
+            gone.setString(1, subdomain);
+            gone.setString(2, id);
+            gone.addBatch();
+          }
+          gone.executeBatch();
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Moves the site into a stage and returns the stage's counters. */
+  public StageCounters enterStage(String subdomain, Stage stage) {
+    transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE sites SET current_stage = ?, updated_at = now(), coordinator_enqueued = true,"
+              + " started_at = CASE WHEN ? THEN now() ELSE coalesce(started_at, now()) END,"
+              + " completed_at = NULL WHERE subdomain = ?")) {
+        s.setString(1, stage.dbName());
+        s.setBoolean(2, stage == Stage.OCR && !"ocr".equals(currentStage(c, subdomain)));
+        s.setString(3, subdomain);
+        if (s.executeUpdate() != 1) {
+          throw new IllegalArgumentException("unknown site " + subdomain + ": add it with 'clerk sites add'");
+        }
+      }
+      return null;
+    });
+    return counters(subdomain, stage);
+  }
+
+  private static String currentStage(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT current_stage FROM sites WHERE subdomain = ?")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    }
+  }
+
+  /** The condition a document must meet to be part of a stage: every earlier stage completed. */
+  static String entered(Stage stage) {
+    StringBuilder sql = new StringBuilder("TRUE");
+    for (Stage earlier : Stage.values()) {
+      if (earlier.ordinal() >= stage.ordinal()) {
+        break;
+      }
+      sql.append(" AND ").append(earlier.dbName()).append("_status = 'completed'");
+    }
+    return sql.toString();
+  }
+
+  /** Up to {@code limit} documents of the stage still pending, ordered by id, after {@code afterId}. */
+  public List<DocumentRef> pendingDocuments(String subdomain, Stage stage, String afterId, int limit) {
+    String sql = "SELECT kind, meeting, date FROM documents WHERE subdomain = ? AND " + entered(stage)
+        + " AND " + stage.dbName() + "_status = 'pending' AND document_id COLLATE \"C\" > ?"
+        + " ORDER BY document_id COLLATE \"C\" LIMIT ?";
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        s.setString(1, subdomain);
+        s.setString(2, afterId == null ? "" : afterId);
+        s.setInt(3, limit);
+        List<DocumentRef> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new DocumentRef(subdomain, r.getString(1), r.getString(2), r.getString(3)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /**
+   * Marks a document completed in a stage, inside the caller's transaction (with the stage's own
+   * writes). Running it twice changes nothing the second time.
+   */
+  public void markCompleted(Connection c, DocumentRef d, Stage stage, Integer pages, String ocrMethod)
+      throws SQLException {
+    String st = stage.dbName();
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE documents SET " + st + "_status = 'completed', " + st + "_at = now(), updated_at = now(),"
+            + " pages = coalesce(?, pages), ocr_method = coalesce(?, ocr_method),"
+            + " error = CASE WHEN error_stage = ? THEN NULL ELSE error END,"
+            + " error_stage = CASE WHEN error_stage = ? THEN NULL ELSE error_stage END"
+            + " WHERE subdomain = ? AND document_id = ?")) {
+      s.setObject(1, pages);
+      s.setString(2, ocrMethod);
+      s.setString(3, st);
+      s.setString(4, st);
+      s.setString(5, d.subdomain());
+      s.setString(6, d.id());
+      if (s.executeUpdate() != 1) {
+        throw new IllegalStateException("document " + d + " is not registered");
+      }
+    }
+  }
+
+  public void markCompleted(DocumentRef d, Stage stage, Integer pages, String ocrMethod) {
+    transaction(c -> {
+      markCompleted(c, d, stage, pages, ocrMethod);
+      return null;
+    });
+  }
+
+  /**
+   * Records that documents failed a stage for good, with the reason. Only pending documents move: a
+   * document that did complete (its success report was lost) stays completed.
+   *
+   * @param documentId one document, or null for every pending document of the stage
+   */
+  public StageCounters markFailed(String subdomain, Stage stage, String documentId, String reason) {
+    String st = stage.dbName();
+    transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE documents SET " + st + "_status = 'failed', " + st + "_at = now(), updated_at = now(),"
+              + " error_stage = ?, error = ? WHERE subdomain = ? AND " + entered(stage) + " AND "
+              + st + "_status = 'pending' AND (?::text IS NULL OR document_id = ?)")) {
+        s.setString(1, st);
+        s.setString(2, reason);
+        s.setString(3, subdomain);
+        s.setString(4, documentId);
+        s.setString(5, documentId);
+        s.executeUpdate();
+      }
+      return null;
+    });
+    return counters(subdomain, stage);
+  }
+
+  public StageCounters counters(String subdomain, Stage stage) {
+    String st = stage.dbName();
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT " + st + "_total, " + st + "_completed, " + st + "_failed FROM sites WHERE subdomain = ?")) {
+        s.setString(1, subdomain);
+        try (ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            throw new IllegalArgumentException("unknown site " + subdomain);
+          }
+          return new StageCounters(stage, r.getInt(1), r.getInt(2), r.getInt(3));
+        }
+      }
+    });
+  }
+
+  /** Marks the site completed: the pipeline has nothing left to do. */
+  public void completeSite(String subdomain, String note) {
+    transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE sites SET current_stage = 'completed', completed_at = now(), updated_at = now(),"
+              + " coordinator_enqueued = false, note = ? WHERE subdomain = ?")) {
+        s.setString(1, note);
+        s.setString(2, subdomain);
+        s.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Marks every pending document of the site that completed extraction as deployed. */
+  public void markDeployed(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE documents SET deploy_status = 'completed', deploy_at = now(), updated_at = now()"
+            + " WHERE subdomain = ? AND " + entered(Stage.DEPLOY) + " AND deploy_status <> 'completed'")) {
+      s.setString(1, subdomain);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * Sets the counters to the aggregate over the documents (what the trigger maintains incrementally).
+   * Returns true when they differed, i.e. something had changed them behind the trigger's back.
+   */
+  public boolean recountCounters(String subdomain) {
+    StringBuilder sets = new StringBuilder();
+    StringBuilder differ = new StringBuilder("FALSE");
+    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
+      String st = stage.dbName();
+      String in = entered(stage);
+      String[][] cols = {
+        {st + "_total", "count(*) FILTER (WHERE " + in + ")"},
+        {st + "_completed", "count(*) FILTER (WHERE " + in + " AND " + st + "_status = 'completed')"},
+        {st + "_failed", "count(*) FILTER (WHERE " + in + " AND " + st + "_status = 'failed')"},
+      };
+      for (String[] col : cols) {
+        sets.append(sets.length() == 0 ? "" : ", ").append(col[0]).append(" = a.").append(col[0]);
+        differ.append(" OR s.").append(col[0]).append(" <> a.").append(col[0]);
+      }
+    }
+    StringBuilder agg = new StringBuilder();
+    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
+      String st = stage.dbName();
+      String in = entered(stage);
+      agg.append(agg.length() == 0 ? "" : ", ")
+          .append("count(*) FILTER (WHERE ").append(in).append(") AS ").append(st).append("_total, ")
+          .append("count(*) FILTER (WHERE ").append(in).append(" AND ").append(st)
+          .append("_status = 'completed') AS ").append(st).append("_completed, ")
+          .append("count(*) FILTER (WHERE ").append(in).append(" AND ").append(st)
+          .append("_status = 'failed') AS ").append(st).append("_failed");
+    }
+    String sql = "WITH a AS (SELECT " + agg + " FROM documents WHERE subdomain = ?),"
+        + " old AS (SELECT s.subdomain, (" + differ + ") AS changed FROM sites s, a WHERE s.subdomain = ?)"
+        + " UPDATE sites SET " + sets + " FROM a, old WHERE sites.subdomain = old.subdomain"
+        + " RETURNING old.changed";
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        s.setString(1, subdomain);
+        s.setString(2, subdomain);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() && r.getBoolean(1);
+        }
+      }
+    });
+  }
+
+  /** Every site with its counters, for status and reconciliation. */
+  public List<SiteRow> sites() {
+    return querySites("", null);
+  }
+
+  public SiteRow site(String subdomain) {
+    List<SiteRow> rows = querySites(" WHERE subdomain = ?", subdomain);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private List<SiteRow> querySites(String where, String arg) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT * FROM sites" + where + " ORDER BY subdomain")) {
+        if (arg != null) {
+          s.setString(1, arg);
+        }
+        List<SiteRow> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(SiteRow.from(r));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Documents that failed any stage, with their reasons. */
+  public List<FailedDocument> failedDocuments(String subdomain) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT document_id, error_stage, error FROM documents WHERE subdomain = ? AND"
+              + " 'failed' IN (ocr_status, compilation_status, extraction_status, deploy_status)"
+              + " ORDER BY document_id")) {
+        s.setString(1, subdomain);
+        List<FailedDocument> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new FailedDocument(r.getString(1), r.getString(2), r.getString(3)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Total pages of the site's documents that completed OCR. */
+  public long pages(String subdomain) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT coalesce(sum(pages), 0) FROM documents WHERE subdomain = ? AND ocr_status = 'completed'")) {
+        s.setString(1, subdomain);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getLong(1);
+        }
+      }
+    });
+  }
+
+  public record FailedDocument(String documentId, String stage, String error) {}
+
+}

@@ -1,0 +1,183 @@
+package clerk.activities.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clerk.activities.TestDatabase;
+import clerk.workflows.DocumentRef;
+import clerk.workflows.Stage;
+import clerk.workflows.StageCounters;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SiteRepositoryTest {
+  static final String SITE = "alameda.ca.us";
+
+  DataSource db;
+  SiteRepository repo;
+
+  static DocumentRef doc(String kind, String meeting, String date) {
+    return new DocumentRef(SITE, kind, meeting, date);
+  }
+
+  final DocumentRef a = doc("minutes", "CityCouncil", "2024-01-15");
+  final DocumentRef b = doc("minutes", "CityCouncil", "2024-02-20");
+  final DocumentRef c = doc("agendas", "CityCouncil", "2024-01-15");
+
+  @BeforeEach
+  void setUp() {
+    db = TestDatabase.fresh();
+    repo = new SiteRepository(db);
+    repo.ensureSite(SITE, "Alameda, CA");
+  }
+
+  @Test
+  void countersFollowDocumentStatusesExactly() {
+    repo.syncDocuments(SITE, List.of(a, b, c), Map.of());
+    assertThat(repo.enterStage(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 3, 0, 0));
+
+    repo.markCompleted(a, Stage.OCR, 3, "3 text layer");
+    repo.markCompleted(a, Stage.OCR, 3, "3 text layer"); // a retried activity
+    repo.markFailed(SITE, Stage.OCR, b.id(), "not a PDF");
+    repo.markFailed(SITE, Stage.OCR, b.id(), "not a PDF"); // recorded twice
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 3, 1, 1));
+    // Only documents that completed OCR enter compilation.
+    assertThat(repo.counters(SITE, Stage.COMPILATION)).isEqualTo(new StageCounters(Stage.COMPILATION, 1, 0, 0));
+
+    repo.markCompleted(c, Stage.OCR, 1, null);
+    repo.markCompleted(a, Stage.COMPILATION, null, null);
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 3, 2, 1));
+    assertThat(repo.counters(SITE, Stage.COMPILATION)).isEqualTo(new StageCounters(Stage.COMPILATION, 2, 1, 0));
+    assertThat(repo.counters(SITE, Stage.EXTRACTION)).isEqualTo(new StageCounters(Stage.EXTRACTION, 1, 0, 0));
+    assertThat(repo.recountCounters(SITE)).as("trigger kept counters equal to the aggregate").isFalse();
+
+    SiteRow row = repo.site(SITE);
+    assertThat(row.lastErrorStage()).isEqualTo("ocr");
+    assertThat(row.lastErrorMessage()).isEqualTo(b.id() + ": not a PDF");
+    assertThat(repo.failedDocuments(SITE)).containsExactly(
+        new SiteRepository.FailedDocument(b.id(), "ocr", "not a PDF"));
+  }
+
+  @Test
+  void aCompletedDocumentIsNotFailedByALateFailureReport() {
+    repo.syncDocuments(SITE, List.of(a), Map.of());
+    repo.markCompleted(a, Stage.OCR, 2, null);
+    repo.markFailed(SITE, Stage.OCR, a.id(), "timed out");
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 1, 1, 0));
+  }
+
+  @Test
+  void syncTakesTheDiskAsTruth() {
+    // b already has its text on disk (e.g. imported from another system).
+    repo.syncDocuments(SITE, List.of(a, b), Map.of(b.id(), 4));
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 2, 1, 0));
+    assertThat(repo.pendingDocuments(SITE, Stage.OCR, null, 10)).containsExactly(a);
+    assertThat(repo.pages(SITE)).isEqualTo(4);
+
+    // b's text vanished, a's PDF is gone: b goes back to pending, a is forgotten.
+    repo.syncDocuments(SITE, List.of(b), Map.of());
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 1, 0, 0));
+    assertThat(repo.pendingDocuments(SITE, Stage.OCR, null, 10)).containsExactly(b);
+  }
+
+  @Test
+  void failedDocumentsStayFailedAcrossSyncs() {
+    repo.syncDocuments(SITE, List.of(a), Map.of());
+    repo.markFailed(SITE, Stage.OCR, a.id(), "encrypted");
+    repo.syncDocuments(SITE, List.of(a), Map.of());
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 1, 0, 1));
+    assertThat(repo.pendingDocuments(SITE, Stage.OCR, null, 10)).isEmpty();
+  }
+
+  @Test
+  void pendingDocumentsPageByIdCursor() {
+    repo.syncDocuments(SITE, List.of(a, b, c), Map.of());
+    List<DocumentRef> first = repo.pendingDocuments(SITE, Stage.OCR, null, 2);
+    assertThat(first).containsExactly(c, a); // "agendas/…" sorts before "minutes/…"
+    assertThat(repo.pendingDocuments(SITE, Stage.OCR, first.get(1).id(), 2)).containsExactly(b);
+  }
+
+  @Test
+  void failingAWholeStageFailsOnlyItsPendingDocuments() {
+    repo.syncDocuments(SITE, List.of(a, b, c), Map.of());
+    for (DocumentRef d : List.of(a, b, c)) {
+      repo.markCompleted(d, Stage.OCR, 1, null);
+      repo.markCompleted(d, Stage.COMPILATION, null, null);
+    }
+    repo.markCompleted(a, Stage.EXTRACTION, null, null);
+    repo.markCompleted(b, Stage.EXTRACTION, null, null);
+    repo.markFailed(SITE, Stage.EXTRACTION, c.id(), "bad");
+    assertThat(repo.counters(SITE, Stage.DEPLOY)).isEqualTo(new StageCounters(Stage.DEPLOY, 2, 0, 0));
+    assertThat(repo.markFailed(SITE, Stage.DEPLOY, null, "disk full"))
+        .isEqualTo(new StageCounters(Stage.DEPLOY, 2, 0, 2));
+  }
+
+  @Test
+  void theDatabaseRefusesCountersThatCannotBe() throws SQLException {
+    try (Connection conn = db.getConnection(); Statement s = conn.createStatement()) {
+      assertThatThrownBy(() -> s.executeUpdate(
+          "UPDATE sites SET ocr_total = 2, ocr_completed = 3 WHERE subdomain = '" + SITE + "'"))
+          .hasMessageContaining("ocr_counts");
+      assertThatThrownBy(() -> s.executeUpdate("INSERT INTO sites (subdomain) VALUES ('../etc')"))
+          .hasMessageContaining("subdomain_format");
+    }
+  }
+
+  @Test
+  void recountRepairsCorruptedCounters() throws SQLException {
+    repo.syncDocuments(SITE, List.of(a, b), Map.of());
+    repo.markCompleted(a, Stage.OCR, 1, null);
+    try (Connection conn = db.getConnection(); Statement s = conn.createStatement()) {
+      s.executeUpdate("UPDATE sites SET ocr_total = 9, ocr_completed = 0, compilation_total = 5"
+          + " WHERE subdomain = '" + SITE + "'");
+    }
+    assertThat(repo.recountCounters(SITE)).isTrue();
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 2, 1, 0));
+    assertThat(repo.counters(SITE, Stage.COMPILATION)).isEqualTo(new StageCounters(Stage.COMPILATION, 1, 0, 0));
+    assertThat(repo.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
+  void verificationQueriesFromTheOldRunbookRunUnchanged() throws SQLException {
+    repo.syncDocuments(SITE, List.of(a, b), Map.of());
+    repo.enterStage(SITE, Stage.OCR);
+    repo.markFailed(SITE, Stage.OCR, b.id(), "corrupt");
+    String[] queries = {
+      "SELECT subdomain, current_stage, ocr_total, ocr_completed, ocr_failed, coordinator_enqueued"
+          + " FROM sites WHERE current_stage = 'ocr' LIMIT 10",
+      "SELECT current_stage, COUNT(*) as count FROM sites WHERE current_stage IS NOT NULL"
+          + " GROUP BY current_stage ORDER BY count DESC",
+      "SELECT COUNT(*) as stuck_count FROM sites WHERE current_stage != 'completed'"
+          + " AND current_stage IS NOT NULL AND updated_at < NOW() - INTERVAL '2 hours'",
+      "SELECT ROUND(100.0 * SUM(ocr_failed) / NULLIF(SUM(ocr_total), 0), 1) as ocr_failure_rate,"
+          + " ROUND(100.0 * SUM(compilation_failed) / NULLIF(SUM(compilation_total), 0), 1)"
+          + " as compilation_failure_rate FROM sites WHERE ocr_total > 0",
+      "SELECT subdomain, current_stage, updated_at, ocr_total, ocr_completed, ocr_failed,"
+          + " EXTRACT(EPOCH FROM (NOW() - updated_at))/3600 as hours_stuck FROM sites"
+          + " WHERE current_stage != 'completed' AND updated_at < NOW() - INTERVAL '2 hours'"
+          + " ORDER BY hours_stuck DESC LIMIT 10",
+      "SELECT subdomain, current_stage, ocr_total, ocr_completed, ocr_failed,"
+          + " ROUND(100.0 * ocr_failed / NULLIF(ocr_total, 0), 1) as failure_rate FROM sites"
+          + " WHERE ocr_total > 0 AND ocr_failed > 0 ORDER BY failure_rate DESC LIMIT 10",
+    };
+    try (Connection conn = db.getConnection(); Statement s = conn.createStatement()) {
+      for (String q : queries) {
+        s.executeQuery(q).close();
+      }
+      var r = s.executeQuery(queries[3]);
+      r.next();
+      assertThat(r.getBigDecimal("ocr_failure_rate")).isEqualByComparingTo("50.0");
+      r = s.executeQuery(queries[0]);
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt("ocr_total")).isEqualTo(2);
+      assertThat(r.getInt("ocr_failed")).isEqualTo(1);
+      assertThat(r.getBoolean("coordinator_enqueued")).isTrue();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package clerk.workflows;
+
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/** The light activities of a site: bookkeeping in PostgreSQL against what the filesystem holds. */
+@ActivityInterface
+public interface SiteActivities {
+  /**
+   * Enters a stage: registers the site's documents (for OCR, every PDF on disk), sets the stage's
+   * total, recounts completed and failed from the documents' statuses and moves {@code current_stage}.
+   * Idempotent: calling it again gives the same counters.
+   */
+  StageCounters beginStage(String subdomain, Stage stage);
+
+  /** Up to {@code limit} documents still pending in the stage, ordered by id, after {@code afterId}. */
+  List<DocumentRef> pendingDocuments(String subdomain, Stage stage, String afterId, int limit);
+
+  /**
+   * Records that a document failed a stage for good (after its retries, timeouts included), with the
+   * reason. {@code documentId == null} fails every pending document of the stage (deploy is one step).
+   */
+  StageCounters recordFailure(String subdomain, Stage stage, String documentId, String reason);
+
+  /** The stage's counters as the database has them. */
+  StageCounters stageCounters(String subdomain, Stage stage);
+
+  /** Marks the site completed, with a note for the operator. */
+  void completeSite(String subdomain, String note);
+}

@@ -1,0 +1,25 @@
+package clerk.workflows;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One site's documents through OCR, compilation, extraction and deploy. One execution per site, with
+ * workflow ID {@link #workflowId(String)}.
+ */
+@WorkflowInterface
+public interface SitePipelineWorkflow {
+  String TYPE = "SitePipeline";
+
+  static String workflowId(String subdomain) {
+    return "site-pipeline/" + subdomain;
+  }
+
+  @WorkflowMethod(name = TYPE)
+  SiteResult run(PipelineInput input);
+
+  /** Where the site is: stage, counters, documents in flight. Never changes state. */
+  @QueryMethod(name = "progress")
+  SiteProgress progress();
+}

@@ -1,0 +1,199 @@
+package clerk.workflows;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/**
+ * Orchestration only: which documents go through which activity, how many at once, and when a stage
+ * is finished. All state that matters lives in PostgreSQL and on disk; this class only keeps a copy of
+ * the current stage's counters for the progress query.
+ */
+public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
+  /** Documents in flight at once; the task queues' slots bound the real concurrency. */
+  static final int MAX_IN_FLIGHT = 16;
+
+  /** Documents fetched per pendingDocuments call: keeps payloads and history small. */
+  static final int BATCH = 100;
+
+  /** Error type of bad input (corrupt PDF, bad path): retrying cannot help. */
+  public static final String BAD_DOCUMENT = "BadDocument";
+
+  private static final Logger log = Workflow.getLogger(SitePipelineWorkflowImpl.class);
+
+  private final SiteActivities site =
+      Workflow.newActivityStub(
+          SiteActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(2))
+              // Bookkeeping must eventually succeed (a database outage is not a document's fault).
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setMaximumInterval(Duration.ofMinutes(1))
+                      .build())
+              .build());
+
+  private final OcrActivities ocr =
+      Workflow.newActivityStub(
+          OcrActivities.class,
+          ActivityOptions.newBuilder()
+              .setTaskQueue(TaskQueues.OCR)
+              .setStartToCloseTimeout(Duration.ofHours(2))
+              // OCR heartbeats after every page: a dead worker is noticed within this.
+              .setHeartbeatTimeout(Duration.ofMinutes(2))
+              .setRetryOptions(documentRetries(4))
+              .build());
+
+  private final DocumentActivities documents =
+      Workflow.newActivityStub(
+          DocumentActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(10))
+              .setRetryOptions(documentRetries(5))
+              .build());
+
+  private String subdomain;
+  private Stage stage = Stage.OCR;
+  private StageCounters counters = new StageCounters(Stage.OCR, 0, 0, 0);
+  private final Set<String> inFlight = new LinkedHashSet<>();
+  private String note = "";
+
+  private static RetryOptions documentRetries(int attempts) {
+    return RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(2))
+        .setBackoffCoefficient(2.0)
+        .setMaximumInterval(Duration.ofMinutes(2))
+        .setMaximumAttempts(attempts)
+        .setDoNotRetry(BAD_DOCUMENT)
+        .build();
+  }
+
+  @Override
+  public SiteResult run(PipelineInput input) {
+    subdomain = input.subdomain();
+    String after = input.afterDocumentId();
+    List<StageCounters> done = new ArrayList<>();
+    for (stage = input.stage() == null ? Stage.OCR : input.stage();
+        stage != Stage.COMPLETED;
+        stage = stage.next()) {
+      counters = site.beginStage(subdomain, stage);
+      if (counters.total() == 0) {
+        note = emptyStageNote(stage, done);
+        log.info("{}: {}", subdomain, note);
+        break;
+      }
+      if (stage == Stage.DEPLOY) {
+        deploy();
+      } else {
+        runDocuments(after);
+      }
+      after = null;
+      counters = site.stageCounters(subdomain, stage);
+      done.add(counters);
+    }
+    stage = Stage.COMPLETED;
+    if (note.isEmpty()) {
+      note = summary(done);
+    }
+    site.completeSite(subdomain, note);
+    return new SiteResult(subdomain, done, note);
+  }
+
+  /** Fans out one activity per pending document, at most MAX_IN_FLIGHT at once. */
+  private void runDocuments(String after) {
+    String cursor = after;
+    while (true) {
+      List<DocumentRef> batch = site.pendingDocuments(subdomain, stage, cursor, BATCH);
+      if (batch.isEmpty()) {
+        break;
+      }
+      for (DocumentRef document : batch) {
+        Workflow.await(() -> inFlight.size() < MAX_IN_FLIGHT);
+        inFlight.add(document.id());
+        Async.procedure(this::process, document);
+      }
+      cursor = batch.get(batch.size() - 1).id();
+      if (Workflow.getInfo().isContinueAsNewSuggested()) {
+        // Keep history bounded on sites with thousands of documents: drain, then start afresh
+        // from the cursor with nothing else carried over.
+        Workflow.await(inFlight::isEmpty);
+        Workflow.continueAsNew(new PipelineInput(subdomain, stage, cursor));
+      }
+    }
+    Workflow.await(inFlight::isEmpty);
+  }
+
+  private void process(DocumentRef document) {
+    try {
+      switch (stage) {
+        case OCR -> ocr.ocrDocument(document);
+        case COMPILATION -> documents.compileDocument(document);
+        case EXTRACTION -> documents.extractDocument(document);
+        default -> throw new IllegalStateException("no per-document activity for " + stage);
+      }
+      counters = counters.plus(true);
+    } catch (ActivityFailure failure) {
+      String reason = reason(failure);
+      log.warn("{} failed {}: {}", document, stage.dbName(), reason);
+      site.recordFailure(subdomain, stage, document.id(), reason);
+      counters = counters.plus(false);
+    } finally {
+      inFlight.remove(document.id());
+    }
+  }
+
+  private void deploy() {
+    inFlight.add("deploy");
+    try {
+      counters = documents.deploySite(subdomain);
+    } catch (ActivityFailure failure) {
+      counters = site.recordFailure(subdomain, Stage.DEPLOY, null, reason(failure));
+    } finally {
+      inFlight.remove("deploy");
+    }
+  }
+
+  /** The operator-readable reason of a failed activity: the error's own message, or the timeout. */
+  static String reason(ActivityFailure failure) {
+    Throwable cause = failure.getCause();
+    if (cause instanceof ApplicationFailure app) {
+      return app.getOriginalMessage();
+    }
+    if (cause instanceof TimeoutFailure timeout) {
+      return "timed out (" + timeout.getTimeoutType().name().replace("TIMEOUT_TYPE_", "").toLowerCase()
+          + ") on every attempt";
+    }
+    return cause == null ? failure.getMessage() : cause.getMessage();
+  }
+
+  private static String emptyStageNote(Stage stage, List<StageCounters> done) {
+    if (stage == Stage.OCR) {
+      return "no documents: no PDFs under pdfs/ or _agendas/pdfs/";
+    }
+    StageCounters previous = done.get(done.size() - 1);
+    return "nothing to " + stage.dbName() + ": all " + previous.total() + " documents failed "
+        + previous.stage().dbName();
+  }
+
+  private static String summary(List<StageCounters> done) {
+    int failed = done.stream().mapToInt(StageCounters::failed).sum();
+    StageCounters first = done.get(0);
+    return first.total() + " documents, " + (failed == 0 ? "none failed" : failed + " failed");
+  }
+
+  @Override
+  public SiteProgress progress() {
+    return new SiteProgress(subdomain, stage, counters, List.copyOf(inFlight), note);
+  }
+}

@@ -1,0 +1,10 @@
+package clerk.workflows;
+
+import java.util.List;
+
+/**
+ * What the site pipeline's query returns: where the site is, the current stage's counters and the
+ * documents being worked on right now.
+ */
+public record SiteProgress(
+    String subdomain, Stage stage, StageCounters counters, List<String> inFlight, String note) {}
