@@ -1,0 +1,53 @@
+package clerk.activities.ocr;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How documents are OCRed.
+ *
+ * @param lang Tesseract language(s), e.g. {@code eng} or {@code eng+spa}
+ * @param dpi resolution pages are rendered at for Tesseract
+ * @param tessdataPath directory holding {@code <lang>.traineddata}; null = detect (TESSDATA_PREFIX,
+ *     then the usual Debian/Homebrew locations)
+ * @param forceOcr true = OCR every page even when it has a usable text layer
+ */
+public record OcrSettings(String lang, int dpi, Path tessdataPath, boolean forceOcr) {
+  public static final String DEFAULT_LANG = "eng";
+  public static final int DEFAULT_DPI = 300;
+
+  public OcrSettings {
+    if (lang == null || lang.isBlank()) {
+      lang = DEFAULT_LANG;
+    }
+    if (dpi < 72 || dpi > 1200) {
+      throw new IllegalArgumentException("dpi must be between 72 and 1200, not " + dpi);
+    }
+  }
+
+  public static OcrSettings defaults() {
+    return new OcrSettings(DEFAULT_LANG, DEFAULT_DPI, null, false);
+  }
+
+  /**
+   * Reads CLERK_OCR_LANG, CLERK_OCR_DPI, CLERK_OCR_FORCE (true/false) and TESSDATA_PREFIX; anything
+   * unset keeps its default.
+   */
+  public static OcrSettings fromEnv() {
+    return fromEnv(System.getenv());
+  }
+
+  static OcrSettings fromEnv(Map<String, String> env) {
+    String dpi = env.get("CLERK_OCR_DPI");
+    String tessdata = env.get("TESSDATA_PREFIX");
+    return new OcrSettings(
+        env.getOrDefault("CLERK_OCR_LANG", DEFAULT_LANG),
+        dpi == null || dpi.isBlank() ? DEFAULT_DPI : Integer.parseInt(dpi.trim()),
+        tessdata == null || tessdata.isBlank() ? null : Path.of(tessdata),
+        Boolean.parseBoolean(env.getOrDefault("CLERK_OCR_FORCE", "false")));
+  }
+
+  public OcrSettings withForceOcr(boolean force) {
+    return new OcrSettings(lang, dpi, tessdataPath, force);
+  }
+}

@@ -1,0 +1,338 @@
+package clerk.activities.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clerk.activities.BadDocumentException;
+import clerk.activities.sample.SamplePdfs;
+import clerk.activities.sample.SamplePdfs.SamplePage;
+import clerk.activities.sample.SamplePdfs.Style;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
+import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real PDFs made at test time, real PDFBox, real Tesseract (installed by bin/install-tesseract). */
+class DocumentOcrTest {
+  private static final List<String> MOTION =
+      List.of(
+          "2. CONSENT CALENDAR",
+          "Motion by Councilmember Daysog, seconded by Councilmember",
+          "Herrera Spencer, to approve the Consent Calendar. Motion carried",
+          "by the following vote: AYES: Councilmembers Daysog, Herrera",
+          "Spencer, Jensen, Vella and Mayor Ashcraft (5). NOES: None.",
+          "ABSENT: None.");
+  private static final List<String> ADJOURNMENT =
+      List.of(
+          "4. ADJOURNMENT",
+          "There being no further business, Mayor Ashcraft adjourned the",
+          "meeting at 9:14 p.m.");
+  private static final List<String> ROLL_CALL =
+      List.of(
+          "CITY OF ALAMEDA",
+          "MINUTES OF THE REGULAR CITY COUNCIL MEETING",
+          "1. CALL TO ORDER AND ROLL CALL",
+          "Mayor Ashcraft convened the meeting at 7:02 p.m. Present:",
+          "Councilmembers Daysog, Herrera Spencer, Jensen, Vella and Mayor",
+          "Ashcraft (5). Absent: None.");
+
+  @TempDir Path dir;
+
+  private final DocumentOcr ocr = new DocumentOcr(OcrSettings.defaults());
+
+  @Test
+  void textLayerPageGivesExactTextWithoutTesseract() throws IOException {
+    Path pdf = pdf("digital.pdf", page(Style.DIGITAL, MOTION));
+    // Tesseract could not even start with this tessdata: the text must come from the text layer.
+    var noTesseract = new OcrSettings("eng", 300, dir.resolve("no-tessdata"), false);
+
+    Pages pages = run(new DocumentOcr(noTesseract), pdf, 1);
+
+    assertThat(pages.methods).containsExactly(PageMethod.TEXT_LAYER);
+    assertThat(normalise(pages.texts.get(0))).isEqualTo(normalise(String.join("\n", MOTION)));
+    assertThat(pages.summary).isEqualTo(new OcrSummary(1, 1, 0, List.of()));
+  }
+
+  @Test
+  void scannedPageIsReadByTesseract() throws IOException {
+    Path pdf = pdf("scanned.pdf", page(Style.SCANNED, MOTION));
+
+    Pages pages = run(ocr, pdf, 1);
+
+    assertThat(pages.methods).containsExactly(PageMethod.TESSERACT);
+    assertThat(cer(String.join("\n", MOTION), pages.texts.get(0))).isLessThan(0.05);
+    assertThat(pages.summary.describe()).isEqualTo("0 text layer, 1 tesseract");
+  }
+
+  @Test
+  void mixedDocumentIsDecidedPerPage() throws IOException {
+    Path pdf =
+        pdf(
+            "mixed.pdf",
+            page(Style.DIGITAL, ROLL_CALL),
+            page(Style.DIGITAL, MOTION),
+            page(Style.SCANNED_GRAY, ADJOURNMENT));
+
+    Pages pages = run(ocr, pdf, 1);
+
+    assertThat(pages.numbers).containsExactly(1, 2, 3);
+    assertThat(pages.methods)
+        .containsExactly(PageMethod.TEXT_LAYER, PageMethod.TEXT_LAYER, PageMethod.TESSERACT);
+    assertThat(normalise(pages.texts.get(1))).isEqualTo(normalise(String.join("\n", MOTION)));
+    assertThat(cer(String.join("\n", ADJOURNMENT), pages.texts.get(2))).isLessThan(0.05);
+    assertThat(pages.summary.describe()).isEqualTo("2 text layer, 1 tesseract");
+  }
+
+  @Test
+  void rotatedScansReadCorrectly() throws IOException {
+    // Page 1: pixels turned 90 degrees (fed sideways), Tesseract's orientation detection fixes it.
+    // Page 2: image stored turned with /Rotate 90, the renderer fixes it.
+    Path pdf =
+        pdf(
+            "rotated.pdf",
+            page(Style.SCANNED_SIDEWAYS, MOTION),
+            page(Style.SCANNED_ROTATE_ATTR, ROLL_CALL));
+
+    Pages pages = run(ocr, pdf, 1);
+
+    assertThat(pages.methods).containsOnly(PageMethod.TESSERACT);
+    assertThat(cer(String.join("\n", MOTION), pages.texts.get(0))).isLessThan(0.05);
+    assertThat(cer(String.join("\n", ROLL_CALL), pages.texts.get(1))).isLessThan(0.05);
+  }
+
+  @Test
+  void firstPageSkipsEarlierPages() throws IOException {
+    Path pdf =
+        pdf(
+            "resume.pdf",
+            page(Style.DIGITAL, ROLL_CALL),
+            page(Style.DIGITAL, MOTION),
+            page(Style.DIGITAL, ADJOURNMENT));
+
+    Pages pages = run(ocr, pdf, 3);
+    Pages none = run(ocr, pdf, 4);
+
+    assertThat(pages.numbers).containsExactly(3);
+    assertThat(normalise(pages.texts.get(0))).isEqualTo(normalise(String.join("\n", ADJOURNMENT)));
+    assertThat(pages.summary.pages()).isEqualTo(1);
+    assertThat(none.numbers).isEmpty();
+    assertThat(none.summary.pages()).isZero();
+  }
+
+  @Test
+  void forceOcrReadsTextLayerPagesWithTesseract() throws IOException {
+    Path pdf = pdf("digital.pdf", page(Style.DIGITAL, MOTION));
+
+    Pages pages = run(new DocumentOcr(OcrSettings.defaults().withForceOcr(true)), pdf, 1);
+
+    assertThat(pages.methods).containsExactly(PageMethod.TESSERACT);
+    assertThat(cer(String.join("\n", MOTION), pages.texts.get(0))).isLessThan(0.05);
+  }
+
+  @Test
+  void blankScanIsReportedAsSuspicious() throws IOException {
+    Path pdf = dir.resolve("blank-scan.pdf");
+    try (PDDocument document = new PDDocument()) {
+      PDPage page = new PDPage(PDRectangle.LETTER);
+      document.addPage(page);
+      var white = new java.awt.image.BufferedImage(850, 1100,
+          java.awt.image.BufferedImage.TYPE_BYTE_BINARY);
+      var g = white.createGraphics();
+      g.setColor(java.awt.Color.WHITE);
+      g.fillRect(0, 0, 850, 1100);
+      g.dispose();
+      try (var content = new PDPageContentStream(document, page)) {
+        content.drawImage(LosslessFactory.createFromImage(document, white), 0, 0, 612, 792);
+      }
+      document.save(pdf.toFile());
+    }
+
+    Pages pages = run(ocr, pdf, 1);
+
+    assertThat(pages.texts.get(0)).isBlank();
+    assertThat(pages.summary.warnings()).singleElement().asString().startsWith("page 1:");
+  }
+
+  @Test
+  void enginesAreSharedSafelyBetweenThreads() throws Exception {
+    Path first = pdf("first.pdf", page(Style.SCANNED, MOTION));
+    Path second = pdf("second.pdf", page(Style.SCANNED, ROLL_CALL));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Pages> a = pool.submit(() -> run(ocr, first, 1));
+      Future<Pages> b = pool.submit(() -> run(ocr, second, 1));
+
+      assertThat(cer(String.join("\n", MOTION), a.get().texts.get(0))).isLessThan(0.05);
+      assertThat(cer(String.join("\n", ROLL_CALL), b.get().texts.get(0))).isLessThan(0.05);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // --- bad input ---------------------------------------------------------------------------
+
+  @Test
+  void zeroByteFileIsBad() throws IOException {
+    Path pdf = Files.write(dir.resolve("empty.pdf"), new byte[0]);
+
+    assertBad(pdf, "empty file");
+  }
+
+  @Test
+  void htmlNamedPdfIsBad() throws IOException {
+    Path pdf =
+        Files.writeString(dir.resolve("not-found.pdf"), "<!DOCTYPE html><html>404 Not Found</html>");
+
+    assertBad(pdf, "not a PDF");
+  }
+
+  @Test
+  void encryptedPdfIsBad() throws IOException {
+    Path plain = pdf("plain.pdf", page(Style.DIGITAL, MOTION));
+    Path pdf = dir.resolve("locked.pdf");
+    try (PDDocument document = Loader.loadPDF(plain.toFile())) {
+      var policy = new StandardProtectionPolicy("owner-secret", "user-secret", new AccessPermission());
+      policy.setEncryptionKeyLength(128);
+      document.protect(policy);
+      document.save(pdf.toFile());
+    }
+
+    assertBad(pdf, "encrypted");
+  }
+
+  @Test
+  void truncatedPdfIsBad() throws IOException {
+    Path whole = pdf("whole.pdf", page(Style.DIGITAL, ROLL_CALL), page(Style.DIGITAL, MOTION));
+    byte[] bytes = Files.readAllBytes(whole);
+    Path pdf = Files.write(dir.resolve("half.pdf"), Arrays.copyOf(bytes, bytes.length / 2));
+
+    assertBad(pdf, "truncated");
+  }
+
+  @Test
+  void garbageBetweenHeaderAndEndIsBad() throws IOException {
+    byte[] garbage = new byte[3000];
+    new java.util.Random(7).nextBytes(garbage);
+    Path pdf = dir.resolve("garbage.pdf");
+    Files.write(pdf, "%PDF-1.4\n".getBytes(StandardCharsets.US_ASCII));
+    Files.write(pdf, garbage, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(pdf, "\n%%EOF\n".getBytes(StandardCharsets.US_ASCII),
+        java.nio.file.StandardOpenOption.APPEND);
+
+    assertBad(pdf, "corrupt");
+  }
+
+  @Test
+  void pdfWithoutPagesIsBad() throws IOException {
+    Path pdf = dir.resolve("no-pages.pdf");
+    try (PDDocument document = new PDDocument()) {
+      document.save(pdf.toFile());
+    }
+
+    assertBad(pdf, "no pages");
+  }
+
+  @Test
+  void absurdPageSizeIsRefused() throws IOException {
+    Path pdf = dir.resolve("billboard.pdf");
+    try (PDDocument document = new PDDocument()) {
+      PDPage page = new PDPage(new PDRectangle(14_400, 14_400)); // 200 x 200 inches
+      document.addPage(page);
+      var dot = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+      try (var content = new PDPageContentStream(document, page)) {
+        content.drawImage(LosslessFactory.createFromImage(document, dot), 0, 0, 14_400, 14_400);
+      }
+      document.save(pdf.toFile());
+    }
+
+    assertBad(pdf, "megapixels");
+  }
+
+  @Test
+  void textLayerHeuristics() {
+    assertThat(DocumentOcr.usable("Page 3")).isFalse();
+    assertThat(DocumentOcr.usable("~~~ ... --- ||| ### @@@ !!! ??? ***")).isFalse();
+    assertThat(DocumentOcr.usable("Motion carried by the following vote")).isTrue();
+    assertThat(DocumentOcr.tidy("a  \r\n\r\n\r\n\fb\n")).isEqualTo("a\n\nb");
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private void assertBad(Path pdf, String problem) {
+    assertThatThrownBy(() -> ocr.ocr(pdf, 1, (n, text, method) -> {}))
+        .isInstanceOf(BadDocumentException.class)
+        .hasMessageContaining(pdf.getFileName().toString())
+        .hasMessageContaining(problem);
+  }
+
+  private static SamplePage page(Style style, List<String> lines) {
+    return new SamplePage(style, lines);
+  }
+
+  private Path pdf(String name, SamplePage... pages) throws IOException {
+    Path pdf = dir.resolve(name);
+    SamplePdfs.write(pdf, List.of(pages), 42);
+    return pdf;
+  }
+
+  private record Pages(
+      List<Integer> numbers, List<String> texts, List<PageMethod> methods, OcrSummary summary) {}
+
+  private static Pages run(DocumentOcr ocr, Path pdf, int firstPage) throws IOException {
+    List<Integer> numbers = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    List<PageMethod> methods = new ArrayList<>();
+    OcrSummary summary =
+        ocr.ocr(
+            pdf,
+            firstPage,
+            (number, text, method) -> {
+              numbers.add(number);
+              texts.add(text);
+              methods.add(method);
+            });
+    return new Pages(numbers, texts, methods, summary);
+  }
+
+  static String normalise(String text) {
+    return text.replaceAll("\\s+", " ").trim();
+  }
+
+  /** Character error rate: edit distance over the expected length, whitespace normalised. */
+  static double cer(String expected, String actual) {
+    String a = normalise(expected);
+    String b = normalise(actual);
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()] / (double) Math.max(1, a.length());
+  }
+}
