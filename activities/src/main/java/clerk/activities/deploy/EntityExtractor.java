@@ -1,0 +1,153 @@
+package clerk.activities.deploy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Named things on a page of minutes or an agenda, for the site's {@code entities_json} column. Plain
+ * patterns, no model: the same text always gives the same entities, deduplicated, in order of first
+ * appearance. Precision over recall: a missed name is better than "Mayor Comments" listed as a person.
+ */
+public final class EntityExtractor {
+  /** Every key is always present, so the column has one shape; lists may be empty. */
+  public static final List<String> KEYS = List.of("people", "resolutions", "ordinances", "amounts", "addresses");
+
+  // Longest titles first so "Vice Mayor" wins over "Mayor"; an optional plural "s" introduces a list.
+  private static final Pattern TITLE = Pattern.compile(
+      "\\b(?:Vice Mayor|Deputy Mayor|Mayor Pro Tem(?:pore)?|Mayor|Council ?[Mm]ember|Councilman|Councilwoman"
+          + "|Councillor|Councilor|Vice Chair(?:man|woman|person)?|Chair(?:man|woman|person)?"
+          + "|Commissioner|Supervisor|Trustee|Alder(?:man|woman|person)|Board ?[Mm]ember"
+          + "|Vice President|President|Director|Senator|Assemblymember|Representative)(s)?\\b");
+
+  // A name word: "Daysog", "O'Brien", "Herrera-Spencer", "McDonald", or an initial "J."
+  private static final Pattern NAME_WORD =
+      Pattern.compile("[A-Z]\\.(?=[ \\t]+[A-Z])|[A-Z](?:[a-z]*[A-Z]?[a-z]+)?(?:['’-][A-Z]?[a-z]+)*");
+  private static final Pattern INNER_SPACE = Pattern.compile("[ \\t]+");
+  private static final Pattern LIST_SEPARATOR = Pattern.compile(",\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*");
+  private static final int MAX_NAME_WORDS = 3;
+
+  // Capitalised words that follow a title but are not names ("Mayor Presiding", "Council Member Comments").
+  private static final Set<String> NOT_NAMES = Set.of(
+      "The", "A", "An", "And", "Or", "Of", "To", "In", "On", "At", "For", "By", "With", "From", "As", "All",
+      "Mayor", "Vice", "Deputy", "Pro", "Tem", "Chair", "Chairman", "Chairwoman", "Chairperson", "Council",
+      "Councilmember", "Councilmembers", "Member", "Members", "Commissioner", "Commissioners", "Supervisor",
+      "Supervisors", "Trustee", "Trustees", "Director", "President", "Board", "Commission", "Committee",
+      "City", "County", "Town", "Village", "State", "Staff", "Clerk", "Attorney", "Manager",
+      "Moved", "Seconded", "Motion", "Comments", "Comment", "Communications", "Report", "Reports",
+      "Announcements", "Referrals", "Presiding", "Present", "Absent", "Excused", "Aye", "Ayes", "Yes", "No",
+      "Nay", "Nays", "Noes", "Abstain", "Abstaining", "Abstained", "Recused", "Called", "Stated", "Said",
+      "Asked", "Requested", "Noted", "Inquired", "Thanked", "Made", "Opened", "Closed", "Adjourned",
+      "Item", "Items", "Agenda", "Minutes", "Meeting", "Resolution", "Ordinance", "Public", "Hearing",
+      "Session", "Regular", "Special", "Consent", "Calendar", "New", "Old", "Unfinished", "Business",
+      "Roll", "Call", "Discussion", "Action", "Recommendation", "Election", "Elect", "Emeritus");
+
+  private static final String NUMBER = "(\\d+(?:,\\d{3})*(?:[-–/][0-9A-Za-z]+)*)";
+  private static final Pattern RESOLUTION = Pattern.compile(
+      "\\b(?:Resolution|Res\\.)\\s*(?:No\\.?|Number|#)\\s*" + NUMBER, Pattern.CASE_INSENSITIVE);
+  private static final Pattern ORDINANCE = Pattern.compile(
+      "\\b(?:Ordinance|Ord\\.)\\s*(?:No\\.?|Number|#)\\s*" + NUMBER, Pattern.CASE_INSENSITIVE);
+  private static final Pattern AMOUNT = Pattern.compile(
+      "\\$\\s?\\d+(?:,\\d{3})*(?:\\.\\d+)?(?:\\s?(?i:million|billion|thousand)\\b)?");
+  private static final Pattern ADDRESS = Pattern.compile(
+      "\\b\\d{1,6}\\s+(?:[NSEW]\\.?\\s+)?(?:(?:[A-Z][a-z]+|\\d+(?:st|nd|rd|th))\\s+){1,3}"
+          + "(?:Street|St|Avenue|Ave|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl"
+          + "|Parkway|Pkwy|Circle|Terrace|Highway|Hwy)\\b");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
+  private EntityExtractor() {}
+
+  /** The page's entities under {@link #KEYS}, each list deduplicated in order of appearance. */
+  public static Map<String, List<String>> extract(String pageText) {
+    String text = pageText == null ? "" : pageText;
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    out.put("people", people(text));
+    out.put("resolutions", numbered(RESOLUTION, text, "Resolution No. "));
+    out.put("ordinances", numbered(ORDINANCE, text, "Ordinance No. "));
+    out.put("amounts", matches(AMOUNT, text));
+    out.put("addresses", matches(ADDRESS, text));
+    return out;
+  }
+
+  private static List<String> people(String text) {
+    Set<String> names = new LinkedHashSet<>();
+    Matcher title = TITLE.matcher(text);
+    while (title.find()) {
+      boolean list = title.group(1) != null;
+      int at = title.end();
+      while (true) {
+        int[] end = new int[1];
+        String name = name(text, at, end);
+        if (name == null) {
+          break;
+        }
+        names.add(name);
+        Matcher sep = LIST_SEPARATOR.matcher(text).region(end[0], text.length());
+        if (!list || !sep.lookingAt()) {
+          break;
+        }
+        at = sep.end();
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  /** The name after the blanks at {@code from}, or null; {@code end[0]} is set just past it. */
+  private static String name(String text, int from, int[] end) {
+    Matcher space = INNER_SPACE.matcher(text);
+    int at = space.region(from, text.length()).lookingAt() ? space.end() : from;
+    List<String> words = new ArrayList<>();
+    List<Integer> ends = new ArrayList<>();
+    Matcher word = NAME_WORD.matcher(text);
+    while (words.size() < MAX_NAME_WORDS && word.region(at, text.length()).lookingAt()) {
+      int wordEnd = word.end();
+      // The word must end there: "Daysog's" or "MacArthur2" is not a name word.
+      if (wordEnd < text.length()
+          && (Character.isLetterOrDigit(text.charAt(wordEnd)) || text.charAt(wordEnd) == '\'')) {
+        break;
+      }
+      if (NOT_NAMES.contains(word.group())) {
+        break;
+      }
+      words.add(word.group());
+      ends.add(wordEnd);
+      if (!space.region(wordEnd, text.length()).lookingAt()) {
+        break;
+      }
+      at = space.end();
+    }
+    // A trailing initial is more likely a sentence end ("Mayor Smith. A motion ...") than a name.
+    while (!words.isEmpty() && words.get(words.size() - 1).endsWith(".")) {
+      words.remove(words.size() - 1);
+      ends.remove(ends.size() - 1);
+    }
+    if (words.isEmpty()) {
+      return null;
+    }
+    end[0] = ends.get(ends.size() - 1);
+    return String.join(" ", words);
+  }
+
+  private static List<String> numbered(Pattern p, String text, String label) {
+    Set<String> out = new LinkedHashSet<>();
+    Matcher m = p.matcher(text);
+    while (m.find()) {
+      out.add(label + m.group(1));
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static List<String> matches(Pattern p, String text) {
+    Set<String> out = new LinkedHashSet<>();
+    Matcher m = p.matcher(text);
+    while (m.find()) {
+      out.add(SPACES.matcher(m.group()).replaceAll(" "));
+    }
+    return new ArrayList<>(out);
+  }
+}

@@ -1,0 +1,196 @@
+package clerk.activities.deploy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Writes a site's publishable bundle, {@code DEPLOY_DIR/{subdomain}/}: {@code meetings.db} (see
+ * {@link MeetingsDb}) and {@code site.json}, a summary for humans and the site's front page.
+ *
+ * <p>Minutes are published once extraction completed (their votes are part of the bundle), agendas
+ * once compilation completed (agendas have no votes to wait for). Everything is read in one
+ * repeatable-read transaction, in a fixed order, so the same database gives the same bundle apart
+ * from {@code generated_at}. Marking documents deployed is the caller's business, not this class's.
+ */
+public final class SiteBundleWriter {
+  static final String SITE_JSON = "site.json";
+
+  /** A document the bundle includes; {@code d} is the documents row. */
+  private static final String INCLUDED = "(d.ocr_status = 'completed' AND d.compilation_status = 'completed'"
+      + " AND (d.kind = 'agendas' OR d.extraction_status = 'completed'))";
+  private static final String C = " COLLATE \"C\"";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public BundleSummary write(DataSource db, String subdomain, Path deployDir) throws IOException {
+    BundleDirectory.validSubdomain(subdomain);
+    BundleSummary built = BundleDirectory.replace(deployDir, subdomain, tmp -> build(db, subdomain, tmp));
+    return new BundleSummary(built.documents(), built.pages(), built.motions(),
+        deployDir.resolve(subdomain));
+  }
+
+  private static BundleSummary build(DataSource db, String subdomain, Path dir) throws IOException {
+    Path dbFile = dir.resolve(MeetingsDb.FILE_NAME);
+    Path siteJson = dir.resolve(SITE_JSON);
+    try (Connection pg = db.getConnection()) {
+      pg.setAutoCommit(false);
+      pg.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      pg.setReadOnly(true);
+      try {
+        ObjectNode site = JSON.createObjectNode();
+        site.put("subdomain", subdomain);
+        site.put("generated_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Map<String, int[]> perKind = new HashMap<>(); // kind -> {documents, pages}
+        perKind.put("minutes", new int[2]);
+        perKind.put("agendas", new int[2]);
+        countDocuments(pg, subdomain, perKind);
+        int motions;
+        try (MeetingsDb meetings = MeetingsDb.create(dbFile)) {
+          motions = copyPages(pg, subdomain, motionsByPage(pg, subdomain), meetings, perKind);
+          meetings.finish();
+        }
+        int documents = perKind.get("minutes")[0] + perKind.get("agendas")[0];
+        int pages = perKind.get("minutes")[1] + perKind.get("agendas")[1];
+        site.put("documents", documents);
+        site.put("pages", pages);
+        site.put("motions", motions);
+        for (String kind : MeetingsDb.TABLES) {
+          site.putObject(kind).put("documents", perKind.get(kind)[0]).put("pages", perKind.get(kind)[1]);
+        }
+        site.set("failed_documents", failedDocuments(pg, subdomain));
+        Files.writeString(siteJson,
+            JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(site) + "\n",
+            StandardCharsets.UTF_8);
+        pg.commit();
+        sync(dbFile);
+        sync(siteJson);
+        return new BundleSummary(documents, pages, motions, dir);
+      } finally {
+        if (!pg.getAutoCommit()) {
+          pg.rollback(); // read-only: nothing to undo, just end the transaction
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException(subdomain + ": cannot build the site bundle: " + e.getMessage(), e);
+    }
+  }
+
+  private static void countDocuments(Connection pg, String subdomain, Map<String, int[]> perKind)
+      throws SQLException {
+    try (PreparedStatement s = pg.prepareStatement(
+        "SELECT d.kind, count(*) FROM documents d WHERE d.subdomain = ? AND " + INCLUDED + " GROUP BY d.kind")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          perKind.get(r.getString(1))[0] = r.getInt(2);
+        }
+      }
+    }
+  }
+
+  /** The motions of included documents, by document id and the page each starts on, in order. */
+  private static Map<String, ArrayNode> motionsByPage(Connection pg, String subdomain)
+      throws SQLException, JsonProcessingException {
+    Map<String, ArrayNode> out = new HashMap<>();
+    try (PreparedStatement s = pg.prepareStatement(
+        "SELECT m.document_id, m.page, m.motion, m.mover, m.seconder, m.result, m.ayes, m.nays, m.abstain,"
+            + " m.absent, m.votes::text FROM motions m JOIN documents d"
+            + " ON d.subdomain = m.subdomain AND d.document_id = m.document_id"
+            + " WHERE m.subdomain = ? AND " + INCLUDED + " ORDER BY m.document_id" + C + ", m.seq")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          ObjectNode motion = out.computeIfAbsent(pageKey(r.getString(1), r.getInt(2)),
+              k -> JSON.createArrayNode()).addObject();
+          motion.put("motion", r.getString(3));
+          motion.put("mover", r.getString(4));
+          motion.put("seconder", r.getString(5));
+          motion.put("result", r.getString(6));
+          motion.put("ayes", (Integer) r.getObject(7));
+          motion.put("nays", (Integer) r.getObject(8));
+          motion.put("abstain", (Integer) r.getObject(9));
+          motion.put("absent", (Integer) r.getObject(10));
+          motion.set("votes", JSON.readTree(r.getString(11)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String pageKey(String documentId, int page) {
+    return documentId + "#" + page;
+  }
+
+  /** Streams the included pages into the bundle; returns how many motions landed on them. */
+  private static int copyPages(Connection pg, String subdomain, Map<String, ArrayNode> motions,
+      MeetingsDb meetings, Map<String, int[]> perKind) throws SQLException, JsonProcessingException {
+    int attached = 0;
+    try (PreparedStatement s = pg.prepareStatement(
+        "SELECT d.kind, d.meeting, d.date, p.page, p.text, d.document_id FROM pages p JOIN documents d"
+            + " ON d.subdomain = p.subdomain AND d.document_id = p.document_id"
+            + " WHERE p.subdomain = ? AND " + INCLUDED
+            + " ORDER BY d.kind" + C + ", d.meeting" + C + ", d.date" + C + ", p.page")) {
+      s.setString(1, subdomain);
+      s.setFetchSize(200); // a site can have tens of thousands of pages: stream, don't load them all
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          String kind = r.getString(1);
+          int page = r.getInt(4);
+          String text = r.getString(5);
+          ArrayNode votes = motions.get(pageKey(r.getString(6), page));
+          attached += votes == null ? 0 : votes.size();
+          meetings.addPage(kind, r.getString(2), r.getString(3), page, text,
+              JSON.writeValueAsString(EntityExtractor.extract(text)),
+              votes == null ? "[]" : JSON.writeValueAsString(votes));
+          perKind.get(kind)[1]++;
+        }
+      }
+    }
+    return attached;
+  }
+
+  /** Documents left out because a stage failed them for good, with the reason. */
+  private static ArrayNode failedDocuments(Connection pg, String subdomain) throws SQLException {
+    ArrayNode out = JSON.createArrayNode();
+    try (PreparedStatement s = pg.prepareStatement(
+        "SELECT d.document_id, coalesce(d.error_stage, CASE WHEN d.ocr_status = 'failed' THEN 'ocr'"
+            + " WHEN d.compilation_status = 'failed' THEN 'compilation' ELSE 'extraction' END), d.error"
+            + " FROM documents d WHERE d.subdomain = ? AND NOT " + INCLUDED
+            + " AND 'failed' IN (d.ocr_status, d.compilation_status, d.extraction_status)"
+            + " ORDER BY d.document_id" + C)) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.addObject().put("document_id", r.getString(1)).put("stage", r.getString(2))
+              .put("error", r.getString(3));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Flushes a file to disk before it is renamed into view. */
+  private static void sync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package clerk.workflows;
+
+import io.temporal.activity.Activity;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * In-memory stand-in for the database and the document activities of one site, so the workflow can be
+ * tested on its own. It keeps the same rules as the real schema: a document enters a stage once it
+ * completed the previous one, only pending documents move to failed, and counters are always recounted
+ * from the documents' statuses.
+ */
+final class FakeSite implements SiteActivities, OcrActivities, DocumentActivities {
+  enum Status {
+    PENDING,
+    COMPLETED,
+    FAILED
+  }
+
+  /** What a document activity does before it succeeds: block, throw, count. Runs outside the lock. */
+  @FunctionalInterface
+  interface Behaviour {
+    void before(Stage stage, DocumentRef document, int attempt) throws Exception;
+  }
+
+  final String subdomain;
+  private final TreeMap<String, DocumentRef> documents = new TreeMap<>();
+  private final Map<Stage, TreeMap<String, Status>> statuses = new EnumMap<>(Stage.class);
+  private final Map<String, String> failureReasons = new HashMap<>();
+  private final List<Stage> stagesBegun = new ArrayList<>();
+  private final List<Integer> pendingLimits = new ArrayList<>();
+  private final List<String> siteNotes = new ArrayList<>();
+  private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
+  private final Map<Stage, String> taskQueues = new ConcurrentHashMap<>();
+  private final AtomicInteger deploys = new AtomicInteger();
+  private final AtomicInteger documentCalls = new AtomicInteger();
+
+  /** Document activities running right now, and the most ever seen at once. */
+  final AtomicInteger running = new AtomicInteger();
+  final AtomicInteger maxRunning = new AtomicInteger();
+
+  private volatile Behaviour behaviour = (stage, document, attempt) -> {};
+
+  FakeSite(String subdomain, int documentCount) {
+    this.subdomain = subdomain;
+    LocalDate first = LocalDate.of(2020, 1, 6);
+    for (int i = 0; i < documentCount; i++) {
+      // Mix kinds and meetings so ids do not sort like the creation order.
+      String kind = i % 3 == 0 ? DocumentRef.AGENDAS : DocumentRef.MINUTES;
+      String meeting = i % 2 == 0 ? "CityCouncil" : "PlanningCommission";
+      DocumentRef document = new DocumentRef(subdomain, kind, meeting, first.plusDays(i).toString());
+      documents.put(document.id(), document);
+    }
+  }
+
+  FakeSite behave(Behaviour behaviour) {
+    this.behaviour = behaviour;
+    return this;
+  }
+
+  List<String> documentIds() {
+    return List.copyOf(documents.keySet());
+  }
+
+  // ---- SiteActivities
+
+  @Override
+  public synchronized StageCounters beginStage(String subdomain, Stage stage) {
+    checkSite(subdomain);
+    stagesBegun.add(stage);
+    TreeMap<String, Status> entered = statuses.computeIfAbsent(stage, s -> new TreeMap<>());
+    for (String id : documents.keySet()) {
+      boolean eligible =
+          stage == Stage.OCR || statusOf(previous(stage), id) == Status.COMPLETED;
+      if (eligible) {
+        entered.putIfAbsent(id, Status.PENDING);
+      }
+    }
+    return counters(stage);
+  }
+
+  @Override
+  public synchronized List<DocumentRef> pendingDocuments(
+      String subdomain, Stage stage, String afterId, int limit) {
+    checkSite(subdomain);
+    pendingLimits.add(limit);
+    List<DocumentRef> pending = new ArrayList<>();
+    Map<String, Status> entered =
+        afterId == null ? stage(stage) : stage(stage).tailMap(afterId, false);
+    for (Map.Entry<String, Status> entry : entered.entrySet()) {
+      if (pending.size() == limit) {
+        break;
+      }
+      if (entry.getValue() == Status.PENDING) {
+        pending.add(documents.get(entry.getKey()));
+      }
+    }
+    return pending;
+  }
+
+  @Override
+  public synchronized StageCounters recordFailure(
+      String subdomain, Stage stage, String documentId, String reason) {
+    checkSite(subdomain);
+    for (Map.Entry<String, Status> entry : stage(stage).entrySet()) {
+      boolean target = documentId == null || entry.getKey().equals(documentId);
+      // A late failure report never un-completes a document.
+      if (target && entry.getValue() == Status.PENDING) {
+        entry.setValue(Status.FAILED);
+        failureReasons.put(key(stage, entry.getKey()), reason);
+      }
+    }
+    return counters(stage);
+  }
+
+  @Override
+  public synchronized StageCounters stageCounters(String subdomain, Stage stage) {
+    checkSite(subdomain);
+    return counters(stage);
+  }
+
+  @Override
+  public synchronized void completeSite(String subdomain, String note) {
+    checkSite(subdomain);
+    siteNotes.add(note);
+  }
+
+  // ---- document activities
+
+  @Override
+  public DocumentOutcome ocrDocument(DocumentRef document) {
+    return process(Stage.OCR, document);
+  }
+
+  @Override
+  public DocumentOutcome compileDocument(DocumentRef document) {
+    return process(Stage.COMPILATION, document);
+  }
+
+  @Override
+  public DocumentOutcome extractDocument(DocumentRef document) {
+    return process(Stage.EXTRACTION, document);
+  }
+
+  @Override
+  public StageCounters deploySite(String subdomain) {
+    checkSite(subdomain);
+    deploys.incrementAndGet();
+    run(Stage.DEPLOY, null, deploys.get());
+    synchronized (this) {
+      stage(Stage.DEPLOY).replaceAll((id, s) -> s == Status.PENDING ? Status.COMPLETED : s);
+      return counters(Stage.DEPLOY);
+    }
+  }
+
+  private DocumentOutcome process(Stage stage, DocumentRef document) {
+    checkSite(document.subdomain());
+    documentCalls.incrementAndGet();
+    String key = key(stage, document.id());
+    int attempt = attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    int now = running.incrementAndGet();
+    maxRunning.accumulateAndGet(now, Math::max);
+    try {
+      run(stage, document, attempt);
+      synchronized (this) {
+        stage(stage).put(document.id(), Status.COMPLETED);
+      }
+      successes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      return new DocumentOutcome(document.id(), 2, stage.dbName() + " done");
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  private void run(Stage stage, DocumentRef document, int attempt) {
+    taskQueues.put(stage, Activity.getExecutionContext().getInfo().getActivityTaskQueue());
+    try {
+      behaviour.before(stage, document, attempt);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  // ---- what the tests look at
+
+  synchronized StageCounters counters(Stage stage) {
+    int total = 0;
+    int completed = 0;
+    int failed = 0;
+    for (Status status : stage(stage).values()) {
+      total++;
+      completed += status == Status.COMPLETED ? 1 : 0;
+      failed += status == Status.FAILED ? 1 : 0;
+    }
+    return new StageCounters(stage, total, completed, failed);
+  }
+
+  synchronized Status statusOf(Stage stage, String documentId) {
+    return stage(stage).get(documentId);
+  }
+
+  synchronized String failureReason(Stage stage, String documentId) {
+    return failureReasons.get(key(stage, documentId));
+  }
+
+  synchronized List<Stage> stagesBegun() {
+    return List.copyOf(stagesBegun);
+  }
+
+  synchronized List<Integer> pendingLimits() {
+    return List.copyOf(pendingLimits);
+  }
+
+  synchronized List<String> siteNotes() {
+    return List.copyOf(siteNotes);
+  }
+
+  int attempts(Stage stage, String documentId) {
+    AtomicInteger n = attempts.get(key(stage, documentId));
+    return n == null ? 0 : n.get();
+  }
+
+  int successes(Stage stage, String documentId) {
+    AtomicInteger n = successes.get(key(stage, documentId));
+    return n == null ? 0 : n.get();
+  }
+
+  /** Calls of ocrDocument, compileDocument and extractDocument, attempts included. */
+  int documentCalls() {
+    return documentCalls.get();
+  }
+
+  int deploys() {
+    return deploys.get();
+  }
+
+  /** The task queue a stage's activities last ran on. */
+  String taskQueue(Stage stage) {
+    return taskQueues.get(stage);
+  }
+
+  private TreeMap<String, Status> stage(Stage stage) {
+    return statuses.computeIfAbsent(stage, s -> new TreeMap<>());
+  }
+
+  private static Stage previous(Stage stage) {
+    return Stage.values()[stage.ordinal() - 1];
+  }
+
+  private static String key(Stage stage, String documentId) {
+    return stage + " " + documentId;
+  }
+
+  private void checkSite(String subdomain) {
+    if (!this.subdomain.equals(subdomain)) {
+      throw new IllegalArgumentException("unknown site " + subdomain);
+    }
+  }
+}

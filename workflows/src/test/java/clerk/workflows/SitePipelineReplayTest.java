@@ -1,0 +1,113 @@
+package clerk.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Replays a recorded history of the site pipeline, so a change to the workflow that would break
+ * executions already running (commands in another order, a new activity) fails the build. Such a
+ * change needs {@code Workflow.getVersion}; then record an extra history rather than replacing this one.
+ *
+ * <p>To re-record (only when the old history is truly obsolete):
+ * {@code mvn -o test -pl workflows -Dtest=SitePipelineReplayTest -Dclerk.recordHistories=true}.
+ */
+class SitePipelineReplayTest {
+  private static final String HISTORY = "histories/site-pipeline-3-documents.json";
+  private static final String SITE = "replay.example.us";
+
+  @Test
+  void recordedThreeDocumentRunReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(recorded(), SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void freshRunReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(runThreeDocuments(), SitePipelineWorkflowImpl.class);
+  }
+
+  /** Proves the guard bites: a workflow that asks for its counters first does not match. */
+  @Test
+  void changedWorkflowDoesNotReplay() throws Exception {
+    String history = recorded();
+    assertThatThrownBy(
+            () -> WorkflowReplayer.replayWorkflowExecution(history, CountersFirstPipeline.class))
+        .hasStackTraceContaining("NonDeterministicException");
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "clerk.recordHistories", matches = "true")
+  void recordHistory() throws Exception {
+    Path file = Path.of("src/test/resources", HISTORY);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, runThreeDocuments(), StandardCharsets.UTF_8);
+  }
+
+  private static String recorded() throws IOException {
+    try (InputStream in =
+        SitePipelineReplayTest.class.getClassLoader().getResourceAsStream(HISTORY)) {
+      assertThat(in).as("test resource " + HISTORY).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Scenario (1) of SitePipelineWorkflowTest; returns its history as JSON. */
+  private static String runThreeDocuments() {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      FakeSite site = new FakeSite(SITE, 3);
+      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
+      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+      pipeline.registerActivitiesImplementations(site);
+      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      String workflowId = SitePipelineWorkflow.workflowId(SITE);
+      SiteResult result =
+          client
+              .newWorkflowStub(
+                  SitePipelineWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(TaskQueues.PIPELINE)
+                      .setWorkflowId(workflowId)
+                      .build())
+              .run(PipelineInput.of(SITE));
+      assertThat(result.note()).isEqualTo("3 documents, none failed");
+      return client.fetchHistory(workflowId).toJson(true);
+    }
+  }
+
+  /** A non-deterministic edit of the pipeline: an extra activity call before the first stage. */
+  public static class CountersFirstPipeline implements SitePipelineWorkflow {
+    private final SiteActivities site =
+        Workflow.newActivityStub(
+            SiteActivities.class,
+            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(2)).build());
+
+    @Override
+    public SiteResult run(PipelineInput input) {
+      StageCounters counters = site.stageCounters(input.subdomain(), Stage.OCR);
+      return new SiteResult(input.subdomain(), List.of(counters), "");
+    }
+
+    @Override
+    public SiteProgress progress() {
+      return null;
+    }
+  }
+}

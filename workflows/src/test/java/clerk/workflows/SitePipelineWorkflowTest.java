@@ -1,0 +1,339 @@
+package clerk.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The site pipeline workflow alone, on the SDK's time-skipping test server, against {@link FakeSite}.
+ * Latches only ever wait for the workflow to reach a point; no test asserts on wall-clock time.
+ */
+@Timeout(60)
+class SitePipelineWorkflowTest {
+  private static final String SITE = "alameda.ca.us";
+  private static final List<Stage> ALL_STAGES =
+      List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+
+  @BeforeEach
+  void startServer() {
+    env = TestWorkflowEnvironment.newInstance();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void stopServer() {
+    env.close();
+  }
+
+  /** Registers the workflow and the fake on both task queues, the way the worker does. */
+  private FakeSite site(int documents) {
+    FakeSite site = new FakeSite(SITE, documents);
+    Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
+    pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+    pipeline.registerActivitiesImplementations(site);
+    Worker ocr = env.newWorker(TaskQueues.OCR);
+    ocr.registerActivitiesImplementations(site);
+    env.start();
+    return site;
+  }
+
+  private SitePipelineWorkflow workflow() {
+    return client.newWorkflowStub(
+        SitePipelineWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setTaskQueue(TaskQueues.PIPELINE)
+            .setWorkflowId(SitePipelineWorkflow.workflowId(SITE))
+            .build());
+  }
+
+  private SiteResult run() {
+    return workflow().run(PipelineInput.of(SITE));
+  }
+
+  private static StageCounters counters(Stage stage, int total, int completed, int failed) {
+    return new StageCounters(stage, total, completed, failed);
+  }
+
+  @Test
+  void everyDocumentGoesThroughEveryStageOnce() {
+    FakeSite site = site(3);
+
+    SiteResult result = run();
+
+    assertThat(result.stages())
+        .containsExactly(
+            counters(Stage.OCR, 3, 3, 0),
+            counters(Stage.COMPILATION, 3, 3, 0),
+            counters(Stage.EXTRACTION, 3, 3, 0),
+            counters(Stage.DEPLOY, 3, 3, 0));
+    assertThat(result.note()).isEqualTo("3 documents, none failed");
+    assertThat(site.stagesBegun()).containsExactlyElementsOf(ALL_STAGES);
+    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION)) {
+      for (String id : site.documentIds()) {
+        assertThat(site.successes(stage, id)).as("%s %s", stage, id).isEqualTo(1);
+        assertThat(site.attempts(stage, id)).as("%s %s", stage, id).isEqualTo(1);
+      }
+    }
+    assertThat(site.deploys()).isEqualTo(1);
+    assertThat(site.siteNotes()).containsExactly("3 documents, none failed");
+    // CPU-heavy OCR runs on its own queue, everything else on the pipeline queue.
+    assertThat(site.taskQueue(Stage.OCR)).isEqualTo(TaskQueues.OCR);
+    assertThat(site.taskQueue(Stage.COMPILATION)).isEqualTo(TaskQueues.PIPELINE);
+    assertThat(site.taskQueue(Stage.DEPLOY)).isEqualTo(TaskQueues.PIPELINE);
+
+    SiteProgress done =
+        client.newWorkflowStub(SitePipelineWorkflow.class, SitePipelineWorkflow.workflowId(SITE))
+            .progress();
+    assertThat(done.stage()).isEqualTo(Stage.COMPLETED);
+    assertThat(done.inFlight()).isEmpty();
+  }
+
+  @Test
+  void badDocumentIsRecordedFailedWithItsReasonAndTheSiteCompletes() {
+    FakeSite site = site(3);
+    String bad = site.documentIds().get(1);
+    String problem = bad + ".pdf: not a PDF (starts with <html>)";
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.OCR && document.id().equals(bad)) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                problem, SitePipelineWorkflowImpl.BAD_DOCUMENT);
+          }
+        });
+
+    SiteResult result = run();
+
+    assertThat(site.attempts(Stage.OCR, bad)).as("bad input is not retried").isEqualTo(1);
+    assertThat(site.statusOf(Stage.OCR, bad)).isEqualTo(FakeSite.Status.FAILED);
+    assertThat(site.failureReason(Stage.OCR, bad)).isEqualTo(problem);
+    assertThat(site.statusOf(Stage.COMPILATION, bad)).as("never entered").isNull();
+    assertThat(result.stages())
+        .containsExactly(
+            counters(Stage.OCR, 3, 2, 1),
+            counters(Stage.COMPILATION, 2, 2, 0),
+            counters(Stage.EXTRACTION, 2, 2, 0),
+            counters(Stage.DEPLOY, 2, 2, 0));
+    assertThat(result.note()).isEqualTo("3 documents, 1 failed");
+    assertThat(site.siteNotes()).containsExactly("3 documents, 1 failed");
+  }
+
+  @Test
+  void transientFailuresAreRetriedAndCountedOnce() {
+    FakeSite site = site(3);
+    String flaky = site.documentIds().get(0);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.COMPILATION && document.id().equals(flaky) && attempt <= 2) {
+            throw new IllegalStateException("database busy");
+          }
+        });
+
+    SiteResult result = run();
+
+    assertThat(site.attempts(Stage.COMPILATION, flaky)).isEqualTo(3);
+    assertThat(site.successes(Stage.COMPILATION, flaky)).isEqualTo(1);
+    assertThat(site.failureReason(Stage.COMPILATION, flaky)).isNull();
+    assertThat(result.stages()).contains(counters(Stage.COMPILATION, 3, 3, 0));
+    assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, 3, 3, 0));
+  }
+
+  @Test
+  void emptySiteCompletesWithANoteAndNoDocumentWork() {
+    FakeSite site = site(0);
+
+    SiteResult result = run();
+
+    assertThat(result.stages()).isEmpty();
+    assertThat(result.note()).isEqualTo("no documents: no PDFs under pdfs/ or _agendas/pdfs/");
+    assertThat(site.siteNotes()).containsExactly(result.note());
+    assertThat(site.stagesBegun()).containsExactly(Stage.OCR);
+    assertThat(site.pendingLimits()).isEmpty();
+    assertThat(site.documentCalls()).isZero();
+    assertThat(site.deploys()).isZero();
+  }
+
+  @Test
+  void neverMoreThanMaxInFlightDocumentsAtOnce() {
+    int documents = 40;
+    FakeSite site = site(documents);
+    AtomicInteger started = new AtomicInteger();
+    // Each OCR waits until the workflow has filled every slot (or started the last document), so
+    // the peak is what the workflow allows, not what the scheduler happened to overlap.
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage != Stage.OCR) {
+            return;
+          }
+          started.incrementAndGet();
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (site.running.get() < SitePipelineWorkflowImpl.MAX_IN_FLIGHT
+              && started.get() < documents
+              && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+          }
+        });
+
+    SiteResult result = run();
+
+    assertThat(site.maxRunning.get()).isEqualTo(SitePipelineWorkflowImpl.MAX_IN_FLIGHT);
+    for (String id : site.documentIds()) {
+      assertThat(site.attempts(Stage.OCR, id)).as(id).isEqualTo(1);
+    }
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, documents, documents, 0));
+    assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, documents, documents, 0));
+  }
+
+  @Test
+  void progressQueryShowsStageCountersAndDocumentsInFlight() throws Exception {
+    FakeSite site = site(3);
+    CountDownLatch allStarted = new CountDownLatch(3);
+    CountDownLatch release = new CountDownLatch(1);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.COMPILATION) {
+            allStarted.countDown();
+            release.await();
+          }
+        });
+    SitePipelineWorkflow workflow = workflow();
+    WorkflowClient.start(workflow::run, PipelineInput.of(SITE));
+
+    try {
+      assertThat(allStarted.await(20, TimeUnit.SECONDS)).isTrue();
+      SiteProgress progress = workflow.progress();
+      assertThat(progress.subdomain()).isEqualTo(SITE);
+      assertThat(progress.stage()).isEqualTo(Stage.COMPILATION);
+      assertThat(progress.counters()).isEqualTo(counters(Stage.COMPILATION, 3, 0, 0));
+      assertThat(progress.inFlight()).containsExactlyInAnyOrderElementsOf(site.documentIds());
+      assertThat(progress.note()).isEmpty();
+    } finally {
+      release.countDown();
+    }
+
+    SiteResult result = WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
+    assertThat(result.stages()).hasSize(4);
+    SiteProgress done = workflow.progress();
+    assertThat(done.stage()).isEqualTo(Stage.COMPLETED);
+    assertThat(done.counters()).isEqualTo(counters(Stage.DEPLOY, 3, 3, 0));
+    assertThat(done.note()).isEqualTo("3 documents, none failed");
+  }
+
+  @Test
+  void moreDocumentsThanOneBatchAreEachProcessedOnce() {
+    int documents = 2 * SitePipelineWorkflowImpl.BATCH + 50;
+    FakeSite site = site(documents);
+
+    SiteResult result = run();
+
+    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION)) {
+      assertThat(result.stages().get(stage.ordinal()))
+          .isEqualTo(counters(stage, documents, documents, 0));
+      for (String id : site.documentIds()) {
+        assertThat(site.attempts(stage, id)).as("%s %s", stage, id).isEqualTo(1);
+      }
+    }
+    // Three full or partial pages and the empty one that ends the stage, for each of three stages.
+    assertThat(site.pendingLimits())
+        .hasSize(3 * 4)
+        .containsOnly(SitePipelineWorkflowImpl.BATCH);
+    assertThat(site.documentCalls()).isEqualTo(3 * documents);
+    assertThat(result.note()).isEqualTo(documents + " documents, none failed");
+  }
+
+  @Test
+  void secondStartForARunningSiteIsRefused() throws Exception {
+    FakeSite site = site(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.OCR) {
+            started.countDown();
+            release.await();
+          }
+        });
+    SitePipelineWorkflow first = workflow();
+    WorkflowClient.start(first::run, PipelineInput.of(SITE));
+
+    try {
+      assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+      SitePipelineWorkflow second = workflow();
+      assertThatThrownBy(() -> WorkflowClient.start(second::run, PipelineInput.of(SITE)))
+          .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
+    } finally {
+      release.countDown();
+    }
+
+    SiteResult result = WorkflowStub.fromTyped(first).getResult(SiteResult.class);
+    assertThat(result.note()).isEqualTo("1 documents, none failed");
+    assertThat(site.attempts(Stage.OCR, site.documentIds().get(0))).isEqualTo(1);
+  }
+
+  @Test
+  void stageWhereEveryDocumentFailsStillFinishesAndEndsWithANote() {
+    FakeSite site = site(3);
+    // Not bad input: retried up to the limit, then failed with the last error's message.
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.COMPILATION) {
+            throw new IllegalStateException("pages table locked");
+          }
+        });
+
+    SiteResult result = run();
+
+    StageCounters compilation = result.stages().get(1);
+    assertThat(compilation).isEqualTo(counters(Stage.COMPILATION, 3, 0, 3));
+    assertThat(compilation.completed() + compilation.failed()).isEqualTo(compilation.total());
+    for (String id : site.documentIds()) {
+      assertThat(site.attempts(Stage.COMPILATION, id)).isEqualTo(5);
+      assertThat(site.failureReason(Stage.COMPILATION, id)).isEqualTo("pages table locked");
+    }
+    assertThat(site.stagesBegun())
+        .containsExactly(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION);
+    assertThat(result.stages()).hasSize(2);
+    assertThat(result.note()).isEqualTo("nothing to extraction: all 3 documents failed compilation");
+    assertThat(site.siteNotes()).containsExactly(result.note());
+    assertThat(site.deploys()).isZero();
+  }
+
+  @Test
+  void failedDeployFailsEveryDocumentOfTheDeployWithTheReason() {
+    FakeSite site = site(2);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.DEPLOY) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "deploy/alameda.ca.us: bundle larger than 2 GB", SitePipelineWorkflowImpl.BAD_DOCUMENT);
+          }
+        });
+
+    SiteResult result = run();
+
+    assertThat(site.deploys()).isEqualTo(1);
+    assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, 2, 0, 2));
+    for (String id : site.documentIds()) {
+      assertThat(site.failureReason(Stage.DEPLOY, id))
+          .isEqualTo("deploy/alameda.ca.us: bundle larger than 2 GB");
+    }
+    assertThat(result.note()).isEqualTo("2 documents, 2 failed");
+  }
+}
