@@ -1,5 +1,8 @@
 package clerk.activities.ocr;
 
+import static clerk.activities.TextDistance.cer;
+import static clerk.activities.TextDistance.normalise;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -308,31 +311,5 @@ class DocumentOcrTest {
               methods.add(method);
             });
     return new Pages(numbers, texts, methods, summary);
-  }
-
-  static String normalise(String text) {
-    return text.replaceAll("\\s+", " ").trim();
-  }
-
-  /** Character error rate: edit distance over the expected length, whitespace normalised. */
-  static double cer(String expected, String actual) {
-    String a = normalise(expected);
-    String b = normalise(actual);
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()] / (double) Math.max(1, a.length());
   }
 }

@@ -1,0 +1,112 @@
+package clerk.activities;
+
+import clerk.activities.db.SiteRepository;
+import clerk.activities.deploy.BundleSummary;
+import clerk.activities.deploy.SiteBundleWriter;
+import clerk.activities.extract.Motion;
+import clerk.activities.extract.MotionExtractor;
+import clerk.activities.extract.MotionWriter;
+import clerk.activities.storage.SiteStorage;
+import clerk.workflows.DocumentActivities;
+import clerk.workflows.DocumentOutcome;
+import clerk.workflows.DocumentRef;
+import clerk.workflows.Stage;
+import clerk.workflows.StageCounters;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Compilation, extraction and deploy: each writes and marks its document done in one transaction. */
+public class DocumentActivitiesImpl implements DocumentActivities {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(DocumentActivitiesImpl.class);
+
+  private final SiteStorage storage;
+  private final SiteRepository repository;
+  private final MotionExtractor extractor;
+  private final SiteBundleWriter bundleWriter;
+  private final Path deployDir;
+
+  public DocumentActivitiesImpl(
+      SiteStorage storage, SiteRepository repository, MotionExtractor extractor,
+      SiteBundleWriter bundleWriter, Path deployDir) {
+    this.storage = storage;
+    this.repository = repository;
+    this.extractor = extractor;
+    this.bundleWriter = bundleWriter;
+    this.deployDir = deployDir;
+  }
+
+  @Override
+  public DocumentOutcome compileDocument(DocumentRef d) {
+    return Failures.badInputIsFinal(() -> {
+      if (!storage.isTextComplete(d)) {
+        throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
+      }
+      List<String> pages = storage.readPages(d);
+      repository.transaction(c -> {
+        try (PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM pages WHERE subdomain = ? AND document_id = ?");
+            PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          delete.setString(1, d.subdomain());
+          delete.setString(2, d.id());
+          delete.executeUpdate();
+          for (int i = 0; i < pages.size(); i++) {
+            insert.setString(1, d.subdomain());
+            insert.setString(2, d.id());
+            insert.setString(3, d.kind());
+            insert.setString(4, d.meeting());
+            insert.setString(5, d.date());
+            insert.setInt(6, i + 1);
+            // PostgreSQL text cannot hold NUL; OCR output occasionally does.
+            insert.setString(7, pages.get(i).replace("\u0000", ""));
+            insert.addBatch();
+          }
+          insert.executeBatch();
+        }
+        repository.markCompleted(c, d, Stage.COMPILATION, pages.size(), null);
+        return null;
+      });
+      return new DocumentOutcome(d.id(), pages.size(), pages.size() + " pages indexed");
+    });
+  }
+
+  @Override
+  public DocumentOutcome extractDocument(DocumentRef d) {
+    return Failures.badInputIsFinal(() -> repository.transaction(c -> {
+      List<String> pages = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT text FROM pages WHERE subdomain = ? AND document_id = ? ORDER BY page")) {
+        s.setString(1, d.subdomain());
+        s.setString(2, d.id());
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            pages.add(r.getString(1));
+          }
+        }
+      }
+      List<Motion> motions = extractor.extract(pages);
+      MotionWriter.replace(c, d.subdomain(), d.id(), motions);
+      repository.markCompleted(c, d, Stage.EXTRACTION, null, null);
+      return new DocumentOutcome(d.id(), pages.size(), motions.size() + " motions");
+    }));
+  }
+
+  @Override
+  public StageCounters deploySite(String subdomain) {
+    return Failures.badInputIsFinal(() -> {
+      BundleSummary summary = bundleWriter.write(repository.dataSource(), subdomain, deployDir);
+      repository.transaction(c -> {
+        repository.markDeployed(c, subdomain);
+        return null;
+      });
+      log.info("{}: deployed {} documents, {} pages, {} motions to {}", subdomain,
+          summary.documents(), summary.pages(), summary.motions(), summary.dir());
+      return repository.counters(subdomain, Stage.DEPLOY);
+    });
+  }
+}

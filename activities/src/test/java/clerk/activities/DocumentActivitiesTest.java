@@ -1,0 +1,239 @@
+package clerk.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clerk.activities.db.SiteRepository;
+import clerk.activities.deploy.SiteBundleWriter;
+import clerk.activities.extract.MotionExtractor;
+import clerk.activities.ocr.DocumentOcr;
+import clerk.activities.ocr.OcrSettings;
+import clerk.activities.sample.SampleDocument;
+import clerk.activities.sample.SampleSites;
+import clerk.activities.storage.SiteStorage;
+import clerk.activities.storage.TextWriter;
+import clerk.workflows.DocumentActivities;
+import clerk.workflows.DocumentOutcome;
+import clerk.workflows.DocumentRef;
+import clerk.workflows.OcrActivities;
+import clerk.workflows.SitePipelineWorkflowImpl;
+import clerk.workflows.Stage;
+import clerk.workflows.StageCounters;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The activities with their real parts (PostgreSQL, the filesystem, Tesseract) inside Temporal's
+ * activity test environment: running one twice, or after a crash, leaves what one clean run leaves.
+ */
+class DocumentActivitiesTest {
+  static final String SITE = "alameda.ca.us";
+
+  @TempDir Path home;
+  TestActivityEnvironment env;
+  DataSource db;
+  SiteRepository repository;
+  SiteStorage storage;
+  OcrActivities ocr;
+  DocumentActivities documents;
+  SiteActivitiesImpl site;
+  List<SampleDocument> samples;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    db = TestDatabase.fresh();
+    repository = new SiteRepository(db);
+    storage = new SiteStorage(home.resolve("storage"));
+    samples = SampleSites.generate(storage.root(), List.of(SITE));
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.defaults())),
+        new DocumentActivitiesImpl(storage, repository, new MotionExtractor(),
+            new SiteBundleWriter(), home.resolve("deploy")));
+    ActivityOptions once = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build();
+    ocr = env.newActivityStub(OcrActivities.class, once);
+    documents = env.newActivityStub(DocumentActivities.class, once);
+    site = new SiteActivitiesImpl(new SiteInventory(storage, repository), repository);
+    repository.ensureSite(SITE, "Alameda, CA");
+    site.beginStage(SITE, Stage.OCR);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  SampleDocument sample(String kind, int scannedPages) {
+    return samples.stream()
+        .filter(d -> !d.corrupt() && d.kind().equals(kind) && d.scannedPages() == scannedPages)
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void ocrTwiceLeavesTheSameFilesAndCountsTheDocumentOnce() throws IOException {
+    SampleDocument digital = sample(DocumentRef.MINUTES, 0);
+    DocumentOutcome first = ocr.ocrDocument(digital.ref());
+    Map<String, String> files = texts(storage.textDir(digital.ref()));
+    DocumentOutcome second = ocr.ocrDocument(digital.ref());
+
+    assertThat(first.pages()).isEqualTo(digital.pages());
+    assertThat(second.pages()).isEqualTo(digital.pages());
+    assertThat(texts(storage.textDir(digital.ref()))).isEqualTo(files);
+    assertThat(storage.readPages(digital.ref()).stream().map(TextDistance::normalise))
+        .containsExactlyElementsOf(digital.pageTexts().stream().map(TextDistance::normalise).toList());
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(1);
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
+  void ocrResumesAfterTheLastPageAnEarlierAttemptWrote() throws IOException {
+    SampleDocument mixed = samples.stream()
+        .filter(d -> d.pages() == 3 && d.scannedPages() == 1).findFirst().orElseThrow();
+    // A crashed attempt wrote page 1 (marked, to prove it is not redone).
+    try (TextWriter crashed = storage.textWriter(mixed.ref())) {
+      crashed.writePage(1, "PAGE ONE FROM THE EARLIER ATTEMPT");
+    }
+    assertThat(storage.textPageCount(mixed.ref())).as("a partial folder is not text").isZero();
+
+    DocumentOutcome outcome = ocr.ocrDocument(mixed.ref());
+
+    assertThat(outcome.detail()).contains("resumed at page 2");
+    List<String> pages = storage.readPages(mixed.ref());
+    assertThat(pages).hasSize(3);
+    assertThat(pages.get(0)).isEqualTo("PAGE ONE FROM THE EARLIER ATTEMPT");
+    assertThat(TextDistance.normalise(pages.get(1)))
+        .isEqualTo(TextDistance.normalise(mixed.pageTexts().get(1)));
+    assertThat(TextDistance.cer(mixed.pageTexts().get(2), pages.get(2))).isLessThan(0.05); // OCRed
+    assertThat(noPartialFolders()).isTrue();
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(1);
+  }
+
+  @Test
+  void badPdfsFailTheirDocumentWithAReasonAndLeaveNoText() throws IOException {
+    Path dir = storage.root().resolve(SITE).resolve("pdfs").resolve("CityCouncil");
+    Files.write(dir.resolve("2023-01-01.pdf"), new byte[0]);
+    Files.writeString(dir.resolve("2023-02-01.pdf"), "<html>404 Not Found</html>");
+    site.beginStage(SITE, Stage.OCR);
+    List<DocumentRef> bad = new ArrayList<>(samples.stream()
+        .filter(SampleDocument::corrupt).map(SampleDocument::ref).toList());
+    bad.add(new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2023-01-01"));
+    bad.add(new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2023-02-01"));
+
+    for (DocumentRef d : bad) {
+      assertThatThrownBy(() -> ocr.ocrDocument(d))
+          .isInstanceOf(ActivityFailure.class)
+          .cause().isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+            assertThat(f.getType()).isEqualTo(SitePipelineWorkflowImpl.BAD_DOCUMENT);
+            assertThat(f.isNonRetryable()).isTrue();
+            assertThat(f.getOriginalMessage()).contains(d.date() + ".pdf");
+          });
+      assertThat(storage.textPageCount(d)).isZero();
+    }
+    assertThat(noPartialFolders()).isTrue();
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isZero();
+  }
+
+  @Test
+  void compileAndExtractTwiceLeaveTheSameRows() throws Exception {
+    SampleDocument digital = sample(DocumentRef.MINUTES, 0);
+    ocr.ocrDocument(digital.ref());
+    site.beginStage(SITE, Stage.COMPILATION);
+    documents.compileDocument(digital.ref());
+    String pages = dump("SELECT page, text FROM pages ORDER BY page");
+    documents.compileDocument(digital.ref());
+    assertThat(dump("SELECT page, text FROM pages ORDER BY page")).isEqualTo(pages);
+    assertThat(count("SELECT count(*) FROM pages")).isEqualTo(digital.pages());
+    assertThat(repository.counters(SITE, Stage.COMPILATION))
+        .isEqualTo(new StageCounters(Stage.COMPILATION, 1, 1, 0));
+
+    site.beginStage(SITE, Stage.EXTRACTION);
+    documents.extractDocument(digital.ref());
+    String motions = dump("SELECT seq, page, motion, mover, seconder, result, ayes, nays FROM motions ORDER BY seq");
+    documents.extractDocument(digital.ref());
+    assertThat(dump("SELECT seq, page, motion, mover, seconder, result, ayes, nays FROM motions ORDER BY seq"))
+        .isEqualTo(motions);
+    assertThat(count("SELECT count(*) FROM motions")).isPositive();
+    assertThat(repository.counters(SITE, Stage.EXTRACTION))
+        .isEqualTo(new StageCounters(Stage.EXTRACTION, 1, 1, 0));
+
+    site.beginStage(SITE, Stage.DEPLOY);
+    StageCounters deployed = documents.deploySite(SITE);
+    assertThat(documents.deploySite(SITE)).isEqualTo(deployed);
+    assertThat(deployed).isEqualTo(new StageCounters(Stage.DEPLOY, 1, 1, 0));
+    assertThat(home.resolve("deploy").resolve(SITE).resolve("meetings.db")).exists();
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
+  void compilationRefusesADocumentWhoseTextVanished() throws IOException {
+    SampleDocument digital = sample(DocumentRef.MINUTES, 0);
+    ocr.ocrDocument(digital.ref());
+    storage.removeText(digital.ref());
+    assertThatThrownBy(() -> documents.compileDocument(digital.ref()))
+        .cause().isInstanceOfSatisfying(ApplicationFailure.class,
+            f -> assertThat(f.getOriginalMessage()).contains("OCR must run again"));
+  }
+
+  Map<String, String> texts(Path dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        out.put(f.getFileName().toString(), Files.readString(f));
+      }
+    }
+    return out;
+  }
+
+  boolean noPartialFolders() throws IOException {
+    try (Stream<Path> all = Files.walk(storage.root())) {
+      return all.noneMatch(p -> p.getFileName().toString().endsWith(".partial"));
+    }
+  }
+
+  long count(String sql) throws SQLException {
+    try (Connection c = db.getConnection(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  String dump(String sql) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = db.getConnection(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      int columns = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        for (int i = 1; i <= columns; i++) {
+          out.append(r.getString(i)).append('|');
+        }
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,115 @@
+package clerk.activities.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clerk.workflows.DocumentRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SiteStorageTest {
+  static final String SITE = "alameda.ca.us";
+
+  @TempDir Path root;
+  SiteStorage storage;
+
+  final DocumentRef fivePages = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-01-15");
+  final DocumentRef onePage = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-02-05");
+  final DocumentRef agenda = new DocumentRef(SITE, DocumentRef.AGENDAS, "CityCouncil", "2024-01-15");
+
+  @BeforeEach
+  void setUp() throws IOException {
+    storage = new SiteStorage(root);
+    for (DocumentRef d : List.of(fivePages, onePage, agenda)) {
+      Files.createDirectories(storage.pdf(d).getParent());
+      Files.writeString(storage.pdf(d), "%PDF-1.7");
+    }
+  }
+
+  void ocr(DocumentRef d, int pages) throws IOException {
+    try (TextWriter w = storage.textWriter(d)) {
+      for (int n = 1; n <= pages; n++) {
+        w.writePage(n, "page " + n);
+      }
+      w.commit(pages);
+    }
+  }
+
+  @Test
+  void documentsCountOnceWhateverTheirPagesAndAgendasCountTheSame() throws IOException {
+    assertThat(storage.scan(SITE).documents()).containsExactly(agenda, fivePages, onePage);
+    ocr(fivePages, 5);
+    ocr(onePage, 1);
+    ocr(agenda, 2);
+    assertThat(storage.count(SITE)).isEqualTo(new SiteStorage.DiskCounts(3, 3, 0));
+    assertThat(storage.textPageCount(fivePages)).isEqualTo(5);
+    assertThat(storage.readPages(fivePages)).containsExactly("page 1", "page 2", "page 3", "page 4", "page 5");
+    assertThat(root.resolve(SITE + "/_agendas/txt/CityCouncil/2024-01-15/page-2.txt")).exists();
+    assertThat(storage.completedDocumentIds(SITE)).hasSize(3);
+  }
+
+  @Test
+  void aPartialFolderIsNotTextUntilCommittedAndIsResumed() throws IOException {
+    try (TextWriter w = storage.textWriter(fivePages)) {
+      w.writePage(1, "one");
+      w.writePage(2, "two");
+    }
+    assertThat(storage.isTextComplete(fivePages)).isFalse();
+    assertThat(storage.count(SITE)).isEqualTo(new SiteStorage.DiskCounts(3, 0, 1));
+
+    try (TextWriter again = storage.textWriter(fivePages)) {
+      assertThat(again.pagesWritten()).containsExactly(1, 2);
+      assertThatThrownBy(() -> again.commit(3)).hasMessageContaining("expected pages 1..3");
+      again.writePage(3, "three");
+      again.commit(3);
+    }
+    assertThat(storage.readPages(fivePages)).containsExactly("one", "two", "three");
+    assertThat(storage.count(SITE)).isEqualTo(new SiteStorage.DiskCounts(3, 1, 0));
+  }
+
+  @Test
+  void committingAgainReplacesTheTextWhole() throws IOException {
+    ocr(fivePages, 5);
+    ocr(fivePages, 2);
+    assertThat(storage.readPages(fivePages)).containsExactly("page 1", "page 2");
+    try (var files = Files.list(storage.textDir(fivePages).getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("2024-01-15");
+    }
+  }
+
+  @Test
+  void badNamesAreRefusedNamingTheValue() {
+    for (String bad : List.of("..", "../etc", "/etc", "a/b", "Alameda.CA.us", ".hidden.us", "nodot", "a\u0000.us", "")) {
+      assertThatThrownBy(() -> SiteStorage.validateSubdomain(bad))
+          .isInstanceOf(InvalidNameException.class).hasMessageContaining("invalid subdomain");
+    }
+    assertThatThrownBy(() -> storage.pdf(new DocumentRef(SITE, "minutes", "..", "2024-01-01")))
+        .isInstanceOf(InvalidNameException.class).hasMessageContaining("\"..\"");
+    assertThatThrownBy(() -> storage.pdf(new DocumentRef(SITE, "minutes", "Council", "x/../../y")))
+        .isInstanceOf(InvalidNameException.class).hasMessageContaining("path separator");
+  }
+
+  @Test
+  void aSymlinkOutOfTheTreeIsRefused(@TempDir Path elsewhere) throws IOException {
+    Files.createSymbolicLink(root.resolve("evil.ca.us"), elsewhere);
+    assertThatThrownBy(() -> storage.siteDir("evil.ca.us"))
+        .isInstanceOf(InvalidNameException.class).hasMessageContaining("symbolic link");
+  }
+
+  @Test
+  void scanReportsStrayFilesWithoutFailing() throws IOException {
+    Files.writeString(root.resolve(SITE + "/pdfs/stray.pdf"), "x");
+    Files.createDirectories(root.resolve(SITE + "/pdfs/.hidden"));
+    Files.writeString(root.resolve(SITE + "/pdfs/.hidden/2024-01-01.pdf"), "x");
+    SiteStorage.Scan scan = storage.scan(SITE);
+    assertThat(scan.documents()).hasSize(3);
+    assertThat(scan.problems()).hasSize(2).anySatisfy(p -> assertThat(p).contains("stray.pdf"));
+    assertThat(storage.scan("missing.ca.us").problems()).singleElement()
+        .satisfies(p -> assertThat(p).contains("no such site folder"));
+  }
+}
