@@ -1,0 +1,97 @@
+package clerk.cli;
+
+import clerk.activities.db.Database;
+import clerk.activities.db.SiteRepository;
+import clerk.activities.storage.SiteStorage;
+import clerk.worker.ClerkSettings;
+import clerk.worker.EmbeddedServices;
+import clerk.worker.Pipelines;
+import clerk.worker.RuntimeFile;
+import com.zaxxer.hikari.HikariDataSource;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.util.Optional;
+
+/**
+ * The database and Temporal a command talks to: the configured ones, else those of the worker running
+ * on this CLERK_HOME (from its worker.json), else, for the database only, the embedded server started
+ * just for this command.
+ */
+final class Services implements AutoCloseable {
+  private final ClerkSettings settings;
+  private final Optional<RuntimeFile.Worker> worker;
+  private EmbeddedServices embedded;
+  private HikariDataSource dataSource;
+  private WorkflowServiceStubs stubs;
+
+  Services(ClerkSettings settings) {
+    this.settings = settings;
+    this.worker = RuntimeFile.running(settings);
+  }
+
+  ClerkSettings settings() {
+    return settings;
+  }
+
+  SiteStorage storage() {
+    return new SiteStorage(settings.storageDir());
+  }
+
+  SiteRepository repository() {
+    if (dataSource == null) {
+      String url = settings.databaseUrl();
+      if (url == null && worker.isPresent()) {
+        url = worker.get().databaseUrl();
+      }
+      if (url == null) {
+        embedded = EmbeddedServices.start(settings, true, false);
+        url = embedded.settings().databaseUrl();
+      }
+      dataSource = Database.connect(url, settings.databaseUser(), settings.databasePassword(), 2);
+      Database.migrate(dataSource);
+    }
+    return new SiteRepository(dataSource);
+  }
+
+  /** Temporal is needed to start or ask pipelines; there is no point in an embedded one here. */
+  WorkflowClient client() {
+    if (stubs == null) {
+      String address = settings.temporalAddress();
+      if (address == null && worker.isPresent()) {
+        address = worker.get().temporalAddress();
+      }
+      if (address == null) {
+        throw new CliException(3, "no clerk worker is running on " + settings.home()
+            + " and TEMPORAL_ADDRESS is not set: start one with 'clerk worker'");
+      }
+      stubs = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    }
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+  }
+
+  /** Whether Temporal can be reached without starting anything. */
+  boolean hasTemporal() {
+    return settings.temporalAddress() != null || worker.isPresent();
+  }
+
+  Pipelines pipelines() {
+    return new Pipelines(client(), settings.taskQueue());
+  }
+
+  @Override
+  public void close() {
+    if (stubs != null) {
+      stubs.shutdown();
+    }
+    if (dataSource != null) {
+      dataSource.close();
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

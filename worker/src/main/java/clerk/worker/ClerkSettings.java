@@ -1,0 +1,82 @@
+package clerk.worker;
+
+import clerk.workflows.TaskQueues;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything clerk is configured with, read once from the environment. Empty database URL or Temporal
+ * address means "start an embedded one".
+ */
+public record ClerkSettings(
+    Path home,
+    Path storageDir,
+    Path deployDir,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    int embeddedDatabasePort,
+    String temporalAddress,
+    int embeddedTemporalPort,
+    String namespace,
+    String taskQueue,
+    int ocrSlots,
+    String httpAddress,
+    int httpPort,
+    String temporalUiUrl) {
+
+  public static ClerkSettings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static ClerkSettings from(Map<String, String> env) {
+    Function<String, String> get = key -> {
+      String v = System.getProperty(key, env.get(key));
+      return v == null || v.isBlank() ? null : v.trim();
+    };
+    Path home = Path.of(or(get.apply("CLERK_HOME"), ".clerk")).toAbsolutePath().normalize();
+    return new ClerkSettings(
+        home,
+        path(get.apply("STORAGE_DIR"), home.resolve("storage")),
+        path(get.apply("DEPLOY_DIR"), home.resolve("deploy")),
+        get.apply("CLERK_DATABASE_URL"),
+        get.apply("CLERK_DATABASE_USER"),
+        get.apply("CLERK_DATABASE_PASSWORD"),
+        Integer.parseInt(or(get.apply("CLERK_EMBEDDED_DATABASE_PORT"), "54329")),
+        get.apply("TEMPORAL_ADDRESS"),
+        Integer.parseInt(or(get.apply("CLERK_EMBEDDED_TEMPORAL_PORT"), "7233")),
+        or(get.apply("TEMPORAL_NAMESPACE"), "default"),
+        or(get.apply("CLERK_TASK_QUEUE"), TaskQueues.PIPELINE),
+        Integer.parseInt(or(get.apply("CLERK_OCR_SLOTS"),
+            String.valueOf(Runtime.getRuntime().availableProcessors()))),
+        or(get.apply("CLERK_HTTP_ADDRESS"), "127.0.0.1"),
+        Integer.parseInt(or(get.apply("CLERK_HTTP_PORT"), "8077")),
+        or(get.apply("CLERK_TEMPORAL_UI_URL"), "http://localhost:8233"));
+  }
+
+  private static String or(String value, String fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static Path path(String value, Path fallback) {
+    return value == null ? fallback : Path.of(value).toAbsolutePath().normalize();
+  }
+
+  /** Where a running worker says which services it uses, so the CLI finds them. */
+  public Path runtimeFile() {
+    return home.resolve("worker.json");
+  }
+
+  public ClerkSettings withServices(String databaseUrl, String temporalAddress) {
+    return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
+        embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
+        httpAddress, httpPort, temporalUiUrl);
+  }
+
+  public ClerkSettings withHttpPort(int port) {
+    return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
+        embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
+        httpAddress, port, temporalUiUrl);
+  }
+}

@@ -1,0 +1,64 @@
+package clerk.worker;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The worker: hosts the Temporal workers of the site pipeline (task queue {@code clerk-pipeline}) and
+ * of OCR ({@code clerk-ocr}). Embedded PostgreSQL and Temporal are started first when no server is
+ * configured, so the Temporal starter connects to a server that is already up, and stopped last, after
+ * the workers have drained.
+ */
+@SpringBootApplication
+public class ClerkWorkerApplication {
+
+  /** A started worker; closing it stops the workers, then the embedded services. */
+  public record Running(ConfigurableApplicationContext context, EmbeddedServices services)
+      implements AutoCloseable {
+    public ClerkSettings settings() {
+      return services.settings();
+    }
+
+    @Override
+    public void close() {
+      context.close();
+      services.close();
+    }
+  }
+
+  public static void main(String[] args) {
+    Running worker = start(ClerkSettings.fromEnvironment(), args);
+    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "clerk-shutdown"));
+  }
+
+  /** Starts the worker and returns once it is ready. */
+  public static Running start(ClerkSettings configured, String... args) {
+    EmbeddedServices services = EmbeddedServices.start(configured, true, true);
+    ClerkSettings settings = services.settings();
+    try {
+      SpringApplication app = new SpringApplication(ClerkWorkerApplication.class);
+      app.setDefaultProperties(springProperties(settings));
+      // Our own hook closes the context and then the embedded services, in that order.
+      app.setRegisterShutdownHook(false);
+      app.addInitializers(context -> context.getBeanFactory().registerSingleton("clerkSettings", settings));
+      return new Running(app.run(args), services);
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  static Map<String, Object> springProperties(ClerkSettings s) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("spring.temporal.connection.target", s.temporalAddress());
+    p.put("spring.temporal.namespace", s.namespace());
+    p.put("server.address", s.httpAddress());
+    p.put("server.port", s.httpPort());
+    p.put("clerk.ocr-slots", s.ocrSlots());
+    p.put("clerk.task-queue", s.taskQueue());
+    return p;
+  }
+}

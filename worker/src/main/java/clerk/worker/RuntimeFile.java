@@ -1,0 +1,81 @@
+package clerk.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code CLERK_HOME/worker.json}: which database and Temporal server a running worker uses, so that
+ * {@code clerk status}, {@code clerk start} and friends find its embedded services with no settings.
+ */
+@Component
+public class RuntimeFile implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+  private static final Logger log = LoggerFactory.getLogger(RuntimeFile.class);
+  private static final ObjectMapper json = new ObjectMapper();
+
+  /** What the file says. */
+  public record Worker(long pid, String databaseUrl, String temporalAddress, String namespace, String http) {}
+
+  private final ClerkSettings settings;
+
+  public RuntimeFile(ClerkSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void onApplicationEvent(ApplicationReadyEvent event) {
+    String http = null;
+    if (event.getApplicationContext() instanceof WebServerApplicationContext web) {
+      http = "http://" + settings.httpAddress() + ":" + web.getWebServer().getPort();
+    }
+    Worker worker = new Worker(ProcessHandle.current().pid(), settings.databaseUrl(),
+        settings.temporalAddress(), settings.namespace(), http);
+    try {
+      Files.createDirectories(settings.home());
+      Path tmp = Files.createTempFile(settings.home(), "worker", ".json");
+      json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), worker);
+      Files.move(tmp, settings.runtimeFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      log.info("clerk worker ready (pid {}, database {}, Temporal {}, http {})",
+          worker.pid(), worker.databaseUrl(), worker.temporalAddress(), http);
+    } catch (IOException e) {
+      log.warn("cannot write {}: {}", settings.runtimeFile(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void destroy() throws IOException {
+    Optional<Worker> mine = read(settings.runtimeFile())
+        .filter(w -> w.pid() == ProcessHandle.current().pid());
+    if (mine.isPresent()) {
+      Files.deleteIfExists(settings.runtimeFile());
+    }
+  }
+
+  /** The worker the file names, if that process is still alive. */
+  public static Optional<Worker> running(ClerkSettings settings) {
+    return read(settings.runtimeFile())
+        .filter(w -> ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  private static Optional<Worker> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(json.readValue(file.toFile(), Worker.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+}

@@ -1,0 +1,69 @@
+package clerk.worker;
+
+import clerk.activities.DocumentActivitiesImpl;
+import clerk.activities.OcrActivitiesImpl;
+import clerk.activities.SiteActivitiesImpl;
+import clerk.activities.SiteInventory;
+import clerk.activities.db.Database;
+import clerk.activities.db.SiteRepository;
+import clerk.activities.deploy.SiteBundleWriter;
+import clerk.activities.extract.MotionExtractor;
+import clerk.activities.ocr.DocumentOcr;
+import clerk.activities.ocr.OcrSettings;
+import clerk.activities.storage.SiteStorage;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The activity beans the Temporal workers run (named in application.yml), and what they need. */
+@Configuration(proxyBeanMethods = false)
+public class WorkerConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  HikariDataSource dataSource(ClerkSettings settings) {
+    HikariDataSource ds = Database.connect(
+        settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
+        settings.ocrSlots() + 8);
+    MigrateResult migrated = Database.migrate(ds);
+    log.info("database schema at version {} ({} migrations applied now)",
+        migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion,
+        migrated.migrationsExecuted);
+    return ds;
+  }
+
+  @Bean
+  SiteRepository siteRepository(HikariDataSource dataSource) {
+    return new SiteRepository(dataSource);
+  }
+
+  @Bean
+  SiteStorage siteStorage(ClerkSettings settings) {
+    return new SiteStorage(settings.storageDir());
+  }
+
+  @Bean
+  SiteInventory siteInventory(SiteStorage storage, SiteRepository repository) {
+    return new SiteInventory(storage, repository);
+  }
+
+  @Bean
+  SiteActivitiesImpl siteActivities(SiteInventory inventory, SiteRepository repository) {
+    return new SiteActivitiesImpl(inventory, repository);
+  }
+
+  @Bean
+  OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository) {
+    return new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.fromEnv()));
+  }
+
+  @Bean
+  DocumentActivitiesImpl documentActivities(
+      SiteStorage storage, SiteRepository repository, ClerkSettings settings) {
+    return new DocumentActivitiesImpl(
+        storage, repository, new MotionExtractor(), new SiteBundleWriter(), settings.deployDir());
+  }
+}
