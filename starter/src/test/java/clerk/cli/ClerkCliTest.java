@@ -1,0 +1,90 @@
+package clerk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clerk.activities.sample.SampleSites;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a real embedded PostgreSQL in a temporary CLERK_HOME, no worker running. */
+class ClerkCliTest {
+  @TempDir static Path home;
+
+  @BeforeAll
+  static void home() throws Exception {
+    System.setProperty("CLERK_HOME", home.toString());
+    try (ServerSocket s = new ServerSocket(0)) {
+      System.setProperty("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(s.getLocalPort()));
+    }
+  }
+
+  @AfterAll
+  static void clear() {
+    System.clearProperty("CLERK_HOME");
+    System.clearProperty("CLERK_EMBEDDED_DATABASE_PORT");
+  }
+
+  record Run(int exit, String out) {}
+
+  static Run clerk(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      return new Run(ClerkCli.execute(args), out.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (List<String> command : List.<List<String>>of(List.of(), List.of("demo"), List.of("worker"),
+        List.of("sites", "add"), List.of("sites", "import"), List.of("start"), List.of("status"),
+        List.of("db", "upgrade"))) {
+      List<String> args = new ArrayList<>(command);
+      args.add("--help");
+      Run run = clerk(args.toArray(String[]::new));
+      assertThat(run.exit()).as(String.join(" ", command)).isZero();
+      assertThat(run.out()).contains("Usage: clerk");
+    }
+  }
+
+  @Test
+  void invalidInputAndUsageErrorsHaveTheirExitCodes() {
+    assertThat(clerk("sites", "add", "../etc").exit()).isEqualTo(4);
+    assertThat(clerk("status", "Not A Site").exit()).isEqualTo(4);
+    assertThat(clerk("no-such-command").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void startWithoutAWorkerOrTemporalSaysSo() {
+    assertThat(clerk("start", "--all").exit()).isEqualTo(3);
+  }
+
+  @Test
+  void importRegistersSitesWithCountersFromDisk() throws Exception {
+    SampleSites.generate(home.resolve("storage"), List.of("alameda.ca.us"));
+    assertThat(clerk("db", "upgrade").exit()).isZero();
+    Run imported = clerk("sites", "import");
+    assertThat(imported.exit()).isZero();
+    assertThat(imported.out()).contains("imported 1 sites");
+
+    Run status = clerk("status", "--json");
+    assertThat(status.exit()).isZero();
+    JsonNode sites = new ObjectMapper().readTree(status.out());
+    assertThat(sites.toString()).contains("alameda.ca.us");
+    assertThat(status.out()).contains("\"ocr_total\" : 7").containsPattern("\"ocr_completed\" : 0");
+  }
+}
