@@ -10,6 +10,7 @@ import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSettings;
 import clerk.activities.sample.SampleDocument;
 import clerk.activities.sample.SampleSites;
+import clerk.activities.sample.TextDistance;
 import clerk.activities.storage.SiteStorage;
 import clerk.activities.storage.TextWriter;
 import clerk.workflows.DocumentActivities;

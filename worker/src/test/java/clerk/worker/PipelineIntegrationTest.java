@@ -2,6 +2,7 @@ package clerk.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clerk.activities.sample.TextDistance;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.sample.SampleDocument;
@@ -99,6 +100,12 @@ class PipelineIntegrationTest {
         assertThat(dir.resolve("page-" + p + ".txt")).exists();
       }
       assertThat(dir.resolve("page-" + (d.pageTexts().size() + 1) + ".txt")).doesNotExist();
+      // The text is what the page says: exact for text layers, within OCR error for scans.
+      for (int p = 1; p <= d.pageTexts().size(); p++) {
+        String text = Files.readString(dir.resolve("page-" + p + ".txt"));
+        assertThat(TextDistance.cer(d.pageTexts().get(p - 1), text)).as(dir + " page " + p)
+            .isLessThan(0.05);
+      }
     }
     try (Stream<Path> all = Files.walk(site)) {
       assertThat(all.filter(p -> p.getFileName().toString().endsWith(".partial"))).isEmpty();

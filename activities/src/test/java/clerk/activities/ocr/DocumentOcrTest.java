@@ -1,7 +1,7 @@
 package clerk.activities.ocr;
 
-import static clerk.activities.TextDistance.cer;
-import static clerk.activities.TextDistance.normalise;
+import static clerk.activities.sample.TextDistance.cer;
+import static clerk.activities.sample.TextDistance.normalise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

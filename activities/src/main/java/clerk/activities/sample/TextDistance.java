@@ -1,6 +1,6 @@
-package clerk.activities;
+package clerk.activities.sample;
 
-/** How far OCR output is from the text a page really says. */
+/** How far OCR output is from the text a sample page really says (tests, benchmarks). */
 public final class TextDistance {
   private TextDistance() {}
 
