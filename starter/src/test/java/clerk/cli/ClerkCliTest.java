@@ -2,6 +2,9 @@ package clerk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.status.Status;
 import clerk.activities.sample.SampleSites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,6 +62,16 @@ class ClerkCliTest {
       assertThat(run.exit()).as(String.join(" ", command)).isZero();
       assertThat(run.out()).contains("Usage: clerk");
     }
+  }
+
+  @Test
+  void theLoggingConfigurationLoadsWithoutErrors() throws Exception {
+    LoggerContext context = new LoggerContext();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(ClerkCliTest.class.getResource("/logback.xml"));
+    assertThat(context.getStatusManager().getCopyOfStatusList())
+        .noneMatch(status -> status.getEffectiveLevel() >= Status.ERROR);
   }
 
   @Test
