@@ -1,166 +1,400 @@
 package clerk.activities.extract;
 
+import static clerk.activities.extract.Names.titled;
+
+import clerk.activities.extract.Names.NameList;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Rule-based extraction of motions and their votes from minutes text, for the phrasings city clerks
- * use: "Motion by X, seconded by Y, to …", "It was moved by X and seconded by Y that …",
- * "MOTION: X / SECOND: Y", followed by "Motion carried 5-0" or a roll call "AYES: … NOES: … ABSTAIN: …
- * ABSENT: …". Pages are joined so a motion may cross a page break; it belongs to the page it starts on.
+ * use: "Motion by X, seconded by Y, to ...", "It was moved by X and seconded by Y that ...",
+ * "X moved, seconded by Y, to ...", "X moved to ...; seconded by Y", "MOTION: X / SECOND: Y",
+ * "Moved/Seconded: X/Y", followed by "Motion carried 5-0" or a roll call "AYES: ... NOES: ... ABSTAIN:
+ * ... ABSENT: ...". Pages are joined so a motion may cross a page break; it belongs to the page it
+ * starts on. Stateless and thread-safe.
  */
 public final class MotionExtractor {
-  // Names are capitalised words even where the keywords around them match in any case.
-  private static final String NAME = "((?-i:[A-Z][\\p{L}.'’-]*(?:\\s+[A-Z][\\p{L}.'’-]*){0,3}))";
-  private static final String TITLES =
-      "(?:(?:Vice|Deputy)\\s+)?(?:Council\\s*members?|Councilm[ae]n|Councilwom[ae]n|Commissioners?|"
-          + "Mayor|Chair(?:person|man|woman)?|Trustees?|Directors?|Supervisors?|Alderm[ae]n|"
-          + "Board\\s+Members?|Members?|President|Mr\\.|Ms\\.|Mrs\\.|Dr\\.)";
-  private static final String TITLED = "(?:" + TITLES + "\\s+)?" + NAME;
-
-  private static final Pattern START = Pattern.compile(
-      "(?:Motion\\s+(?:was\\s+made\\s+)?by\\s+" + TITLED + ",?\\s+(?:and\\s+)?seconded\\s+by\\s+"
-          + TITLED + ",?\\s+((?:to|that)\\s.*?)(?:\\.\\s|\\.$|$)"
-          + "|(?:It\\s+was\\s+)?moved\\s+by\\s+" + TITLED + ",?\\s+(?:and\\s+)?seconded\\s+by\\s+"
-          + TITLED + ",?\\s+((?:to|that)\\s.*?)(?:\\.\\s|\\.$|$)"
-          + "|MOTION:\\s*" + TITLED + "\\s*/?\\s*SECOND(?:ED)?:\\s*" + TITLED
-          + "(?:\\s*[-–:]?\\s*((?:to|that)\\s.*?)(?:\\.\\s|\\.$|$))?)",
-      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-  private static final Pattern RESULT = Pattern.compile(
-      "\\b(carried|passed|approved|adopted|failed|denied|defeated)\\b(?:\\s+(?:by\\s+a\\s+vote\\s+of\\s+)?"
-          + "(\\d+)\\s*[-–]\\s*(\\d+)(?:\\s*[-–]\\s*(\\d+))?)?(\\s+unanimously)?",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern ROLL = Pattern.compile(
-      "\\b(AYES|AYE|YEAS|NOES|NAYS|NOES|ABSTAIN(?:ED|ING|S)?|ABSENT)\\s*:\\s*(.*?)"
-          + "(?=\\b(?:AYES|AYE|YEAS|NOES|NAYS|ABSTAIN(?:ED|ING|S)?|ABSENT)\\s*:|\\.\\s|\\.$|$)",
-      Pattern.DOTALL);
-  private static final Pattern COUNT = Pattern.compile("\\((\\d+)\\)\\s*$");
-  private static final Pattern TITLE_PREFIX = Pattern.compile("^" + TITLES + "\\s+", Pattern.CASE_INSENSITIVE);
+  private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
   private static final int MAX_MOTION = 500;
+  /** How far after the motion clause a vote or result may be and still belong to it. */
+  private static final int VOTE_REACH = 400;
+
+  private static final String SECONDED_BY =
+      "\\s*[,;]?\\s*(?:and\\s+)?(?:was\\s+|it\\s+was\\s+)?second(?:ed)?\\s+by\\s+";
+  private static final String CLAUSE = "(?<clause>(?:to|that)\\s(?:(?!\\bmoved\\b|\\bmotion\\s+(?:carried|passed|failed)).){1,400}?)";
+
+  /** Each way of saying who moved and seconded; named groups mover, seconder, and maybe clause. */
+  private static final List<Pattern> STARTS = List.of(
+      // Motion by X, seconded by Y, to ... / It was moved by X and seconded by Y that ...
+      Pattern.compile("\\b(?:(?:a\\s+)?motion\\s+(?:was\\s+)?(?:made\\s+)?|(?:it\\s+was\\s+)?moved\\s+)by\\s+"
+          + titled("mover") + SECONDED_BY + titled("seconder"), FLAGS),
+      // X moved, seconded by Y, to ...
+      Pattern.compile(titled("mover") + "\\s+moved" + SECONDED_BY + titled("seconder"), FLAGS),
+      // X moved and Y seconded (the motion) to ...
+      Pattern.compile(titled("mover") + "\\s+moved\\s*,?\\s+and\\s+" + titled("seconder")
+          + "\\s+second(?:ed)?(?:\\s+the\\s+motion)?", FLAGS),
+      // X moved to ..., seconded by Y / X moved to .... Y seconded the motion.
+      Pattern.compile(titled("mover") + "\\s+moved\\s+" + CLAUSE + "\\s*[.;,]?\\s*(?:(?:and\\s+)?"
+          + "(?:the\\s+motion\\s+was\\s+|it\\s+was\\s+|was\\s+)?second(?:ed)?\\s+by\\s+"
+          + titled("seconder") + "|" + titled("seconder2") + "\\s+second(?:ed)?\\b)", FLAGS),
+      // MOTION: X / SECOND: Y ; Moved: X Seconded: Y
+      Pattern.compile("\\b(?:MOTION|MOVED(?:\\s+BY)?)\\s*[:;]\\s*" + titled("mover")
+          + "\\s*[/,;.]?\\s*SECOND(?:ED)?(?:\\s+BY)?\\s*[:;]\\s*" + titled("seconder"), FLAGS),
+      // Moved/Seconded: X/Y ; M/S: X/Y
+      Pattern.compile("\\b(?:MOVED\\s*/\\s*SECOND(?:ED)?(?:\\s+BY)?|M\\s*/\\s*S)\\s*[:;]?\\s*"
+          + titled("mover") + "\\s*/\\s*" + titled("seconder"), FLAGS));
+
+  private static final Pattern PAGE_NUMBER =
+      Pattern.compile("\\s*(?:-\\s*)?(?:page\\s+)?\\d{1,4}(?:\\s+of\\s+\\d{1,4})?(?:\\s*-)?\\s*", FLAGS);
+  /** Lines that carry a motion or vote are content even when pages happen to start alike. */
+  private static final Pattern NOT_HEADER =
+      Pattern.compile("\\b(?:moved|second(?:ed)?|motion\\s+by|ayes|noes|nays)\\b", FLAGS);
+  private static final Pattern GAP = Pattern.compile("[\\s.;,]*");
+  private static final Pattern SKIP = Pattern.compile("\\s*[,:;–—-]?\\s*");
+  private static final Pattern CLAUSE_START = Pattern.compile("(?:to|that)\\s", FLAGS);
+  private static final Pattern SENTENCE_END =
+      Pattern.compile("(?<!\\b(?:No|Nos|St|Ave|Blvd|Mr|Mrs|Ms|Dr|Inc|Co|Corp|Ltd|Jr|Sr|vs|p\\.m|a\\.m|\\p{Lu}))"
+          + "\\.(?=\\s+[\\p{Lu}\\d\"“(]|\\s*$)");
+  /** A vote label such as "AYES:", "Noes (1):", "Voting Aye:". */
+  private static final Pattern LABEL = Pattern.compile(
+      "\\b(?:voting\\s+)?(ayes?|yeas?|yes|noes|nos?|nays?|abstain(?:ed|ing|s)?|abstentions?|absent|"
+          + "not\\s+present|recused?|present)\\s*(?:\\(\\s*\\d+\\s*\\))?\\s*[:;]", FLAGS);
+  private static final Pattern RESULT = Pattern.compile(
+      "(?:\\b(?:the\\s+)?(?:motion|it|item|which|and|vote)\\s+(?:as\\s+amended\\s*,?\\s+)?"
+          + "(?:was\\s+|is\\s+|has\\s+)?|(?:^|[.;:)]\\s*))(?<unan>unanimously\\s+)?"
+          + "(?<word>carried|carries|passed|passes|prevailed|approved|adopted|failed|fails|defeated|"
+          + "denied|lost|did\\s+not\\s+(?:pass|carry))\\b", FLAGS);
+  private static final String TALLY =
+      "(?<a>\\d{1,2})\\s*(?:-|–|—|to)\\s*(?<n>\\d{1,2})(?:\\s*(?:-|–|—)\\s*(?<x>\\d{1,2}))?"
+          + "(?:\\s*(?:-|–|—)\\s*(?<y>\\d{1,2}))?\\b";
+  private static final Pattern TALLY_AFTER = Pattern.compile("\\s*,?\\s*(?:\\(|by\\s+(?:a\\s+)?"
+      + "(?:(?:roll[\\s-]+call\\s+)?vote\\s+of\\s+)?|on\\s+a\\s+(?:vote\\s+of\\s+)?|with\\s+a\\s+"
+      + "(?:vote\\s+of\\s+)?)?\\s*" + TALLY, FLAGS);
+  private static final Pattern TALLY_BEFORE = Pattern.compile(
+      "(?:by|on|with)\\s+a\\s+(?:vote\\s+of\\s+)?" + TALLY + "\\s*(?:vote)?\\s*,?\\s*(?:the\\s+)?"
+          + "(?:motion\\s+)?(?:was\\s+)?$", FLAGS);
+  private static final Pattern VOTE_TALLY = Pattern.compile("\\bvote\\s*[:;]?\\s*" + TALLY, FLAGS);
+  private static final Pattern UNANIMOUS_AFTER =
+      Pattern.compile("\\s*,?\\s*(?:by\\s+(?:a\\s+)?)?unanimous(?:ly)?\\b", FLAGS);
+  private static final Pattern PAREN = Pattern.compile("\\s*[,;]?\\s*\\(([^()]{1,160})\\)");
+  private static final Pattern ATTENDANCE =
+      Pattern.compile("(?<!\\balso\\s)\\b(?:members\\s+)?present\\s*[:;]", FLAGS);
+  /** Text before a "MOTION: X / SECOND: Y" line that says what was moved. */
+  private static final Pattern CLAUSE_BEFORE = Pattern.compile(
+      "\\b(?:motion|action)\\s*[:;]?\\s*((?:to|that)\\s[^.]{3," + MAX_MOTION + "}?)\\s*\\.?\\s*$",
+      FLAGS);
+
+  /** A who-moved-and-seconded match. */
+  private record Start(int start, int end, String mover, String seconder, String clause) {}
 
   public List<Motion> extract(List<String> pages) {
-    StringBuilder text = new StringBuilder();
-    List<Integer> pageStarts = new ArrayList<>();
-    for (String page : pages) {
-      pageStarts.add(text.length());
-      // OCR line breaks and hyphenless wraps become single spaces.
-      text.append(page.replaceAll("\\s+", " ").trim()).append(' ');
+    StringBuilder joined = new StringBuilder();
+    int[] pageStarts = new int[pages.size()];
+    Map<String, Set<Integer>> tops = tops(pages);
+    for (int i = 0; i < pages.size(); i++) {
+      pageStarts[i] = joined.length();
+      joined.append(normalise(withoutRunningHeader(pages, i, tops))).append(' ');
     }
-    String all = text.toString();
+    String text = joined.toString();
+    List<Start> starts = starts(text);
     List<Motion> motions = new ArrayList<>();
-    Matcher m = START.matcher(all);
-    List<int[]> spans = new ArrayList<>();
-    List<String[]> heads = new ArrayList<>();
-    while (m.find()) {
-      String mover = first(m, 1, 4, 7);
-      String seconder = first(m, 2, 5, 8);
-      String what = first(m, 3, 6, 9);
-      spans.add(new int[] {m.start(), m.end()});
-      heads.add(new String[] {mover, seconder, what == null ? "" : what});
-    }
-    for (int i = 0; i < spans.size(); i++) {
-      int end = i + 1 < spans.size() ? spans.get(i + 1)[0] : all.length();
-      String tail = all.substring(spans.get(i)[1], end);
-      motions.add(motion(page(pageStarts, spans.get(i)[0]), i + 1, heads.get(i), tail));
+    for (int i = 0; i < starts.size(); i++) {
+      int limit = i + 1 < starts.size() ? starts.get(i + 1).start() : text.length();
+      int previousEnd = i > 0 ? starts.get(i - 1).end() : 0;
+      motions.add(motion(text, starts.get(i), previousEnd, limit, page(pageStarts, starts.get(i).start()),
+          i + 1));
     }
     return motions;
   }
 
-  private static Motion motion(int page, int seq, String[] head, String tail) {
-    String what = head[2].trim();
-    if (what.length() > MAX_MOTION) {
-      what = what.substring(0, MAX_MOTION);
-    }
-    Map<String, List<String>> votes = new LinkedHashMap<>();
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    Matcher roll = ROLL.matcher(tail);
-    while (roll.find()) {
-      String key = key(roll.group(1));
-      String names = roll.group(2).trim();
-      Matcher count = COUNT.matcher(names);
-      Integer stated = null;
-      if (count.find()) {
-        stated = Integer.parseInt(count.group(1));
-        names = names.substring(0, count.start()).trim();
+  /**
+   * Page {@code i} without the lines repeated at the top of every page ("CITY OF X", "Minutes of
+   * January 16, 2024 - Page 2"), which would otherwise land inside a motion that crosses the break.
+   */
+  static String withoutRunningHeader(List<String> pages, int i, Map<String, Set<Integer>> tops) {
+    List<String> lines = List.of(pages.get(i).split("\\r?\\n", -1));
+    int drop = 0;
+    for (int k = 0; k < lines.size() && k < 4; k++) {
+      String line = lines.get(k);
+      Set<Integer> on = tops.getOrDefault(headerKey(line), Set.of());
+      boolean repeated = (on.size() > 1 || on.size() == 1 && !on.contains(i))
+          && !NOT_HEADER.matcher(line).find();
+      if (line.isBlank() || repeated || PAGE_NUMBER.matcher(line).matches()) {
+        drop = k + 1;
+      } else {
+        break;
       }
-      List<String> list = names(names);
-      votes.put(key, list);
-      counts.put(key, stated != null ? stated : list.size());
     }
-    String result = null;
-    Matcher r = RESULT.matcher(tail);
-    if (r.find()) {
-      String word = r.group(1).toLowerCase();
-      result = word.equals("failed") || word.equals("denied") || word.equals("defeated")
-          ? "failed" : "carried";
-      if (r.group(2) != null) {
-        counts.putIfAbsent("ayes", Integer.parseInt(r.group(2)));
-        counts.putIfAbsent("nays", Integer.parseInt(r.group(3)));
-        if (r.group(4) != null) {
-          counts.putIfAbsent("abstain", Integer.parseInt(r.group(4)));
+    return String.join("\n", lines.subList(drop, lines.size()));
+  }
+
+  /** The first three non-blank lines of each page, by the pages they head. */
+  private static Map<String, Set<Integer>> tops(List<String> pages) {
+    Map<String, Set<Integer>> tops = new HashMap<>();
+    for (int j = 0; j < pages.size(); j++) {
+      int page = j;
+      pages.get(j).lines().filter(l -> !l.isBlank()).limit(3).map(MotionExtractor::headerKey)
+          .forEach(key -> tops.computeIfAbsent(key, k -> new HashSet<>()).add(page));
+    }
+    return tops;
+  }
+
+  private static String headerKey(String line) {
+    return line.strip().replaceAll("\\s+", " ").replaceAll("\\d+", "#").toLowerCase(Locale.ROOT);
+  }
+
+  /** One line of text per page: OCR line breaks, wrapped hyphenation and stray spaces undone. */
+  static String normalise(String page) {
+    return page.replace("\u00AD", "")
+        .replaceAll("(\\p{L})-[ \\t]*\\r?\\n\\s*(\\p{Ll})", "$1$2")
+        .replaceAll("\\s+", " ")
+        .replaceAll(" (?=[,.;:](?:\\s|$))", "")
+        .trim();
+  }
+
+  private static List<Start> starts(String text) {
+    List<Start> all = new ArrayList<>();
+    for (Pattern p : STARTS) {
+      Matcher m = p.matcher(text);
+      boolean hasClause = p.pattern().contains("?<clause>");
+      boolean hasSecond2 = p.pattern().contains("?<seconder2>");
+      while (m.find()) {
+        String seconder = m.group("seconder");
+        if (seconder == null && hasSecond2) {
+          seconder = m.group("seconder2");
+        }
+        all.add(new Start(m.start(), m.end(), Names.clean(m.group("mover")), Names.clean(seconder),
+            hasClause ? m.group("clause") : null));
+      }
+    }
+    all.sort(Comparator.comparingInt(Start::start).thenComparing(s -> -s.end()));
+    List<Start> kept = new ArrayList<>();
+    for (Start s : all) {
+      if (kept.isEmpty() || s.start() >= kept.get(kept.size() - 1).end()) {
+        kept.add(s);
+      }
+    }
+    return kept;
+  }
+
+  private static Motion motion(String text, Start start, int previousEnd, int limit, int page, int seq) {
+    String clause = start.clause();
+    int after = start.end();
+    if (clause == null) {
+      Matcher skip = SKIP.matcher(text).region(after, limit);
+      int from = skip.lookingAt() ? skip.end() : after;
+      int end = clauseEnd(text, from, limit);
+      clause = text.substring(from, end);
+      if (!CLAUSE_START.matcher(clause).lookingAt()) {
+        // "Motion to approve ... MOTION: X / SECOND: Y": what was moved came first.
+        String earlier = before(text, previousEnd, start.start());
+        if (earlier != null) {
+          clause = earlier;
+          end = from;
         }
       }
+      after = end;
     }
-    return new Motion(page, seq, what, name(head[0]), name(head[1]), result,
-        counts.get("ayes"), counts.get("nays"), counts.get("abstain"), counts.get("absent"), votes);
+    String what = tidy(clause);
+
+    Map<String, List<String>> votes = new LinkedHashMap<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    int reach = Math.min(limit, after + VOTE_REACH);
+    int voteEnd = rollCall(text, after, reach, votes, counts);
+
+    String result = null;
+    Matcher r = RESULT.matcher(text).region(after, Math.min(limit, Math.max(reach, voteEnd + VOTE_REACH)));
+    r.useAnchoringBounds(true);
+    if (r.find()) {
+      String word = r.group("word").toLowerCase(Locale.ROOT);
+      result = word.startsWith("fail") || word.startsWith("defeat") || word.startsWith("denied")
+          || word.startsWith("lost") || word.startsWith("did") ? "failed" : "carried";
+      boolean unanimous = r.group("unan") != null
+          || UNANIMOUS_AFTER.matcher(text).region(r.end(), limit).lookingAt();
+      Matcher tally = TALLY_AFTER.matcher(text).region(r.end(), limit);
+      if (!tally.lookingAt()) {
+        tally = TALLY_BEFORE.matcher(text).region(Math.max(after, r.start() - 60), r.start());
+        if (!tally.find()) {
+          tally = VOTE_TALLY.matcher(text).region(after, Math.min(limit, r.end() + 60));
+          tally = tally.find() ? tally : null;
+        }
+      }
+      if (tally != null) {
+        tally(text, tally, limit, votes, counts);
+      } else if (unanimous) {
+        unanimous(text, start.start(), votes, counts);
+      }
+    }
+    return new Motion(page, seq, what, start.mover(), start.seconder(), result, counts.get("ayes"),
+        counts.get("nays"), counts.get("abstain"), counts.get("absent"), votes);
+  }
+
+  /** Where the motion clause ends: a sentence end, a vote label or result, or the next motion. */
+  private static int clauseEnd(String text, int from, int limit) {
+    int end = limit;
+    Matcher s = SENTENCE_END.matcher(text).region(from, limit);
+    if (s.find()) {
+      end = s.start();
+    }
+    Matcher l = LABEL.matcher(text).region(from, end);
+    if (l.find()) {
+      end = l.start();
+    }
+    Matcher r = RESULT.matcher(text).region(from, end);
+    r.useAnchoringBounds(false);
+    if (r.find()) {
+      end = r.start();
+    }
+    return Math.min(end, from + MAX_MOTION + 200);
+  }
+
+  private static String before(String text, int from, int to) {
+    Matcher m = CLAUSE_BEFORE.matcher(text).region(Math.max(from, to - MAX_MOTION - 40), to);
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** Reads a roll-call vote starting near {@code from}; returns where it ended. */
+  private static int rollCall(String text, int from, int reach, Map<String, List<String>> votes,
+      Map<String, Integer> counts) {
+    Matcher l = LABEL.matcher(text).region(from, reach);
+    if (!l.find()) {
+      return from;
+    }
+    int end = from;
+    while (true) {
+      String key = key(l.group(1));
+      if (key == null || votes.containsKey(key)) {
+        return end;
+      }
+      NameList list = Names.list(text, l.end(), LABEL);
+      if (!list.names().isEmpty() || list.stated() == null) {
+        votes.put(key, list.names());
+      }
+      counts.put(key, list.count());
+      end = list.end();
+      // The next label must follow at once ("... (4). NOES: ..."), or the vote is over.
+      Matcher gap = GAP.matcher(text).region(end, text.length());
+      gap.lookingAt();
+      l = LABEL.matcher(text).region(gap.end(), text.length());
+      if (!l.lookingAt()) {
+        return end;
+      }
+    }
   }
 
   private static String key(String label) {
-    String l = label.toUpperCase();
-    if (l.startsWith("AY") || l.startsWith("YEA")) {
+    String l = label.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    if (l.startsWith("ay") || l.startsWith("ye")) {
       return "ayes";
     }
-    if (l.startsWith("NO") || l.startsWith("NAY")) {
+    if (l.startsWith("no") && !l.startsWith("not") || l.startsWith("na")) {
       return "nays";
     }
-    return l.startsWith("ABSTAIN") ? "abstain" : "absent";
+    if (l.startsWith("abst") || l.startsWith("recus")) {
+      return "abstain";
+    }
+    if (l.startsWith("absent") || l.startsWith("not present")) {
+      return "absent";
+    }
+    return null; // "Present:" starts attendance, not a vote
   }
 
-  /** "Councilmembers Lee, Ortiz and Mayor Chen" → [Lee, Ortiz, Chen]; "None" → []. */
-  static List<String> names(String list) {
-    List<String> out = new ArrayList<>();
-    String trimmed = list.replaceAll("[.;]+$", "").trim();
-    if (trimmed.isEmpty() || trimmed.equalsIgnoreCase("none")) {
-      return out;
-    }
-    for (String part : trimmed.split("\\s*,\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*")) {
-      String n = name(part);
-      if (n != null && !n.isEmpty() && !n.equalsIgnoreCase("none")) {
-        out.add(n);
+  /** "carried 4-0-1 (Patel absent)": numbers fill what the roll call did not say. */
+  private static void tally(String text, Matcher t, int limit, Map<String, List<String>> votes,
+      Map<String, Integer> counts) {
+    Map<String, List<String>> named = new LinkedHashMap<>();
+    Matcher p = PAREN.matcher(text).region(t.end(), limit);
+    if (p.lookingAt()) {
+      for (String part : p.group(1).split(";")) {
+        String key = parenKey(part);
+        if (key != null) {
+          named.put(key, Names.list(part, 0, null).names());
+        }
       }
     }
-    return out;
+    counts.putIfAbsent("ayes", Integer.parseInt(t.group("a")));
+    counts.putIfAbsent("nays", Integer.parseInt(t.group("n")));
+    if (t.group("x") != null) {
+      // "4-0-1 (Patel absent)" counts an absence; otherwise the third number is abstentions.
+      boolean absentThird = t.group("y") == null && named.size() == 1 && named.containsKey("absent");
+      counts.putIfAbsent(absentThird ? "absent" : "abstain", Integer.parseInt(t.group("x")));
+    }
+    if (t.group("y") != null) {
+      counts.putIfAbsent("absent", Integer.parseInt(t.group("y")));
+    }
+    named.forEach((key, names) -> {
+      votes.putIfAbsent(key, names);
+      counts.putIfAbsent(key, names.size());
+    });
   }
 
-  static String name(String titled) {
-    if (titled == null) {
-      return null;
+  private static String parenKey(String part) {
+    String p = part.toLowerCase(Locale.ROOT);
+    if (p.matches(".*\\b(absent|excused|not present)\\b.*")) {
+      return "absent";
     }
-    String n = titled.trim();
-    Matcher t;
-    while ((t = TITLE_PREFIX.matcher(n)).find()) {
-      n = n.substring(t.end());
+    if (p.matches(".*\\b(abstain\\w*|abstention|recused?)\\b.*")) {
+      return "abstain";
     }
-    return n.replaceAll("[,.;:]+$", "").trim();
-  }
-
-  private static String first(Matcher m, int... groups) {
-    for (int g : groups) {
-      if (m.group(g) != null) {
-        return m.group(g);
-      }
+    if (p.matches(".*\\b(no|nay|noes|opposed|dissent\\w*|against)\\b.*")) {
+      return "nays";
     }
     return null;
   }
 
-  private static int page(List<Integer> starts, int offset) {
+  /** "Motion carried unanimously": everyone present at the last roll call voted aye. */
+  private static void unanimous(String text, int motionStart, Map<String, List<String>> votes,
+      Map<String, Integer> counts) {
+    counts.putIfAbsent("nays", 0);
+    Matcher a = ATTENDANCE.matcher(text).region(0, motionStart);
+    int at = -1;
+    while (a.find()) {
+      at = a.end();
+    }
+    if (at < 0 || votes.containsKey("ayes")) {
+      return;
+    }
+    NameList present = Names.list(text, at, LABEL);
+    if (present.count() == 0) {
+      return;
+    }
+    counts.putIfAbsent("ayes", present.count());
+    if (!present.names().isEmpty()) {
+      votes.put("ayes", present.names());
+    }
+    Matcher gap = GAP.matcher(text).region(present.end(), text.length());
+    gap.lookingAt();
+    Matcher l = LABEL.matcher(text).region(gap.end(), text.length());
+    if (l.lookingAt() && "absent".equals(key(l.group(1)))) {
+      NameList absent = Names.list(text, l.end(), LABEL);
+      counts.putIfAbsent("absent", absent.count());
+      votes.putIfAbsent("absent", absent.names());
+    }
+  }
+
+  private static String tidy(String clause) {
+    String t = clause.replaceAll("\\s+", " ").trim().replaceAll("[\\s.,;:]+$", "");
+    if (t.length() > MAX_MOTION) {
+      int cut = t.lastIndexOf(' ', MAX_MOTION);
+      t = t.substring(0, cut > MAX_MOTION / 2 ? cut : MAX_MOTION);
+    }
+    return t;
+  }
+
+  private static int page(int[] starts, int offset) {
     int page = 1;
-    for (int i = 0; i < starts.size(); i++) {
-      if (starts.get(i) <= offset) {
+    for (int i = 0; i < starts.length; i++) {
+      if (starts[i] <= offset) {
         page = i + 1;
       }
     }

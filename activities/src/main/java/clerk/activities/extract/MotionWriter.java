@@ -8,7 +8,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** A document's motions in the {@code motions} table, replaced whole in the caller's transaction. */
+/**
+ * A document's motions in the {@code motions} table, replaced whole in the caller's transaction (no
+ * commit here), so re-running extraction leaves exactly one copy of each motion.
+ */
 public final class MotionWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,9 +33,9 @@ public final class MotionWriter {
         insert.setString(2, documentId);
         insert.setInt(3, m.page());
         insert.setInt(4, m.seq());
-        insert.setString(5, m.motion().replace("\u0000", ""));
-        insert.setString(6, m.mover());
-        insert.setString(7, m.seconder());
+        insert.setString(5, text(m.motion()));
+        insert.setString(6, text(m.mover()));
+        insert.setString(7, text(m.seconder()));
         insert.setString(8, m.result());
         setInt(insert, 9, m.ayes());
         setInt(insert, 10, m.nays());
@@ -47,6 +50,11 @@ public final class MotionWriter {
       }
       insert.executeBatch();
     }
+  }
+
+  /** PostgreSQL text cannot hold NUL, which OCR output occasionally contains. */
+  private static String text(String s) {
+    return s == null ? null : s.replace("\u0000", "");
   }
 
   private static void setInt(PreparedStatement s, int i, Integer value) throws SQLException {
