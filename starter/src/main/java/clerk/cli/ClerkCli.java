@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       SitesCommand.class,
       StartCommand.class,
       StatusCommand.class,
+      ReconcileCommand.class,
+      MigrateCommand.class,
+      ScheduleCommand.class,
       ClerkCli.DbCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -30,6 +33,7 @@ import picocli.CommandLine.Command;
       "  CLERK_DATABASE_URL    jdbc:postgresql://… (unset: embedded PostgreSQL)",
       "  TEMPORAL_ADDRESS      host:port of a Temporal server (unset: embedded server on 127.0.0.1:7233)",
       "  TEMPORAL_NAMESPACE    (default)",
+      "  CLERK_RECONCILE_INTERVAL  reconciliation schedule (15m); CLERK_STALE_THRESHOLD stuck after (2h)",
       "%nExit codes: 0 ok, 1 finished with failures, 2 usage error, 3 a service cannot be reached,",
       "4 invalid input."
     })

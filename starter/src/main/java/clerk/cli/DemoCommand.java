@@ -5,7 +5,7 @@ import clerk.activities.db.SiteRow;
 import clerk.activities.sample.SampleSites;
 import clerk.worker.ClerkSettings;
 import clerk.worker.ClerkWorkerApplication;
-import clerk.worker.Pipelines;
+import clerk.workflows.Pipelines;
 import clerk.worker.RuntimeFile;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
       for (String site : SITES) {
         repository.ensureSite(site, null);
         pipelines.start(site);
-        System.out.println("started " + site + "  " + Pipelines.uiLink(settings, site));
+        System.out.println("started " + site + "  " + settings.workflowLink(site));
       }
       boolean done = watch(repository, pipelines, Duration.ofMinutes(timeoutMinutes));
       return summary(repository, settings) && done ? 0 : 1;

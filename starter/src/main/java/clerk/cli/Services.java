@@ -5,7 +5,7 @@ import clerk.activities.db.SiteRepository;
 import clerk.activities.storage.SiteStorage;
 import clerk.worker.ClerkSettings;
 import clerk.worker.EmbeddedServices;
-import clerk.worker.Pipelines;
+import clerk.workflows.Pipelines;
 import clerk.worker.RuntimeFile;
 import com.zaxxer.hikari.HikariDataSource;
 import io.temporal.client.WorkflowClient;

@@ -3,7 +3,7 @@ package clerk.cli;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
-import clerk.worker.Pipelines;
+import clerk.workflows.Pipelines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,7 +51,7 @@ final class StartCommand implements Callable<Integer> {
       for (String s : targets) {
         boolean started = pipelines.start(s);
         System.out.println((started ? "started  " : "running  ") + s + "  "
-            + Pipelines.uiLink(services.settings(), s));
+            + services.settings().workflowLink(s));
       }
       if (targets.isEmpty()) {
         System.out.println("no sites to start");

@@ -3,7 +3,7 @@ package clerk.cli;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
-import clerk.worker.Pipelines;
+import clerk.workflows.Pipelines;
 import clerk.workflows.SiteProgress;
 import clerk.workflows.StageCounters;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
           m.put("failed_documents", repository.failedDocuments(row.subdomain()));
           m.put("pages", repository.pages(row.subdomain()));
           pipelines.flatMap(p -> p.progress(row.subdomain())).ifPresent(p -> m.put("running", p));
-          m.put("workflow", Pipelines.uiLink(services.settings(), row.subdomain()));
+          m.put("workflow", services.settings().workflowLink(row.subdomain()));
         }
         out.add(m);
       }

@@ -2,6 +2,11 @@ package clerk.worker;
 
 import clerk.workflows.TaskQueues;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -24,7 +29,10 @@ public record ClerkSettings(
     int ocrSlots,
     String httpAddress,
     int httpPort,
-    String temporalUiUrl) {
+    String temporalUiUrl,
+    Duration reconcileInterval,
+    Duration staleThreshold,
+    Duration reconcileRunTimeout) {
 
   public static ClerkSettings fromEnvironment() {
     return from(System.getenv());
@@ -52,7 +60,29 @@ public record ClerkSettings(
             String.valueOf(Runtime.getRuntime().availableProcessors()))),
         or(get.apply("CLERK_HTTP_ADDRESS"), "127.0.0.1"),
         Integer.parseInt(or(get.apply("CLERK_HTTP_PORT"), "8077")),
-        or(get.apply("CLERK_TEMPORAL_UI_URL"), "http://localhost:8233"));
+        or(get.apply("CLERK_TEMPORAL_UI_URL"), "http://localhost:8233"),
+        duration("CLERK_RECONCILE_INTERVAL", or(get.apply("CLERK_RECONCILE_INTERVAL"), "15m")),
+        duration("CLERK_STALE_THRESHOLD", or(get.apply("CLERK_STALE_THRESHOLD"), "2h")),
+        duration("CLERK_RECONCILE_TIMEOUT", or(get.apply("CLERK_RECONCILE_TIMEOUT"), "30m")));
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+
+  /** {@code 15m}, {@code 2h}, {@code 1h30m}, {@code 90s}, or ISO-8601 ({@code PT15M}). */
+  static Duration duration(String name, String value) {
+    Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+    if (!value.isEmpty() && m.matches()) {
+      Duration d = Duration.ZERO;
+      d = m.group(1) == null ? d : d.plusHours(Long.parseLong(m.group(1)));
+      d = m.group(2) == null ? d : d.plusMinutes(Long.parseLong(m.group(2)));
+      d = m.group(3) == null ? d : d.plusSeconds(Long.parseLong(m.group(3)));
+      return d;
+    }
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(name + "=" + value + ": not a duration (use e.g. 15m, 2h, 1h30m)");
+    }
   }
 
   private static String or(String value, String fallback) {
@@ -68,15 +98,20 @@ public record ClerkSettings(
     return home.resolve("worker.json");
   }
 
+  /** The Temporal UI page of the site's pipeline workflow. */
+  public String workflowLink(String subdomain) {
+    return clerk.workflows.Pipelines.uiLink(temporalUiUrl, namespace, subdomain);
+  }
+
   public ClerkSettings withServices(String databaseUrl, String temporalAddress) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
-        httpAddress, httpPort, temporalUiUrl);
+        httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
-        httpAddress, port, temporalUiUrl);
+        httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout);
   }
 }

@@ -44,7 +44,16 @@ public class ClerkWorkerApplication {
       // Our own hook closes the context and then the embedded services, in that order.
       app.setRegisterShutdownHook(false);
       app.addInitializers(context -> context.getBeanFactory().registerSingleton("clerkSettings", settings));
-      return new Running(app.run(args), services);
+      ConfigurableApplicationContext context = app.run(args);
+      try {
+        // The Temporal workers run now; reconcile once before saying we are ready.
+        context.getBean(StartupReconciliation.class).run();
+        context.getBean(RuntimeFile.class).write(context);
+      } catch (RuntimeException e) {
+        context.close();
+        throw e;
+      }
+      return new Running(context, services);
     } catch (RuntimeException e) {
       services.close();
       throw e;

@@ -47,8 +47,9 @@ public final class EmbeddedServices implements AutoCloseable {
     Server server = null;
     String address = settings.temporalAddress();
     if (temporal && address == null) {
-      // Temporal's Java test server without time skipping: real timers, real retries.
-      starter = new TestServicesStarter(false, 0);
+      // Temporal's Java test server with time skipping locked: real timers, real retries, real
+      // timeouts (unlocked, it jumps the clock whenever it is idle and fires cron runs back to back).
+      starter = new TestServicesStarter(true, 0);
       // Loopback only: the embedded server has no authentication.
       ServerBuilder<?> builder = NettyServerBuilder.forAddress(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.embeddedTemporalPort()));

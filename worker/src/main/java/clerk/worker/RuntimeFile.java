@@ -9,9 +9,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationListener;
+import org.springframework.context.ApplicationContext;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,7 +18,7 @@ import org.springframework.stereotype.Component;
  * {@code clerk status}, {@code clerk start} and friends find its embedded services with no settings.
  */
 @Component
-public class RuntimeFile implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+public class RuntimeFile implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(RuntimeFile.class);
   private static final ObjectMapper json = new ObjectMapper();
 
@@ -32,10 +31,10 @@ public class RuntimeFile implements ApplicationListener<ApplicationReadyEvent>, 
     this.settings = settings;
   }
 
-  @Override
-  public void onApplicationEvent(ApplicationReadyEvent event) {
+  /** Writes the file: called once the worker is ready (after start-up reconciliation). */
+  public void write(ApplicationContext context) {
     String http = null;
-    if (event.getApplicationContext() instanceof WebServerApplicationContext web) {
+    if (context instanceof WebServerApplicationContext web) {
       http = "http://" + settings.httpAddress() + ":" + web.getWebServer().getPort();
     }
     Worker worker = new Worker(ProcessHandle.current().pid(), settings.databaseUrl(),

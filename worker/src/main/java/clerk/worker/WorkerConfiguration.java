@@ -5,7 +5,12 @@ import clerk.activities.OcrActivitiesImpl;
 import clerk.activities.SiteActivitiesImpl;
 import clerk.activities.SiteInventory;
 import clerk.activities.db.Database;
+import clerk.activities.db.ReconciliationRuns;
 import clerk.activities.db.SiteRepository;
+import clerk.activities.reconcile.ReconciliationActivitiesImpl;
+import clerk.activities.reconcile.SiteReconciler;
+import clerk.workflows.Pipelines;
+import io.temporal.client.WorkflowClient;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
@@ -58,6 +63,24 @@ public class WorkerConfiguration {
   @Bean
   OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository) {
     return new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.fromEnv()));
+  }
+
+  @Bean
+  Pipelines pipelines(WorkflowClient client, ClerkSettings settings) {
+    return new Pipelines(client, settings.taskQueue());
+  }
+
+  @Bean
+  ReconciliationActivitiesImpl reconciliationActivities(
+      SiteStorage storage, SiteRepository repository, Pipelines pipelines, ClerkSettings settings) {
+    return new ReconciliationActivitiesImpl(repository,
+        new SiteReconciler(storage, repository, settings.deployDir()), pipelines,
+        settings.reconcileRunTimeout());
+  }
+
+  @Bean
+  ReconciliationRuns reconciliationRuns(HikariDataSource dataSource) {
+    return new ReconciliationRuns(dataSource);
   }
 
   @Bean

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import clerk.activities.sample.TextDistance;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
+import clerk.workflows.Pipelines;
 import clerk.activities.sample.SampleDocument;
 import clerk.activities.sample.SampleSites;
 import clerk.workflows.SitePipelineWorkflow;

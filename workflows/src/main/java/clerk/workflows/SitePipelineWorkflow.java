@@ -1,6 +1,7 @@
 package clerk.workflows;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -18,6 +19,13 @@ public interface SitePipelineWorkflow {
 
   @WorkflowMethod(name = TYPE)
   SiteResult run(PipelineInput input);
+
+  /**
+   * Sent by reconciliation: re-read the current stage from the filesystem and the database, and
+   * re-drive every pending document that is not in flight. {@code found} says what reconciliation saw.
+   */
+  @SignalMethod(name = "reconcile")
+  void reconcile(String found);
 
   /** Where the site is: stage, counters, documents in flight. Never changes state. */
   @QueryMethod(name = "progress")

@@ -68,6 +68,9 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   private StageCounters counters = new StageCounters(Stage.OCR, 0, 0, 0);
   private final Set<String> inFlight = new LinkedHashSet<>();
   private String note = "";
+  /** Set by the reconcile signal; the stage loop reacts to it. */
+  private boolean recheck;
+  private String lastReconciliation = "";
 
   private static RetryOptions documentRetries(int attempts) {
     return RetryOptions.newBuilder()
@@ -95,11 +98,11 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       }
       if (stage == Stage.DEPLOY) {
         deploy();
+        counters = site.stageCounters(subdomain, stage);
       } else {
         runDocuments(after);
       }
       after = null;
-      counters = site.stageCounters(subdomain, stage);
       done.add(counters);
     }
     stage = Stage.COMPLETED;
@@ -110,28 +113,53 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     return new SiteResult(subdomain, done, note);
   }
 
-  /** Fans out one activity per pending document, at most MAX_IN_FLIGHT at once. */
+  /**
+   * Fans out one activity per pending document, at most MAX_IN_FLIGHT at once, until the stage is
+   * finished (completed + failed == total). A reconcile signal, or documents that became pending
+   * behind the cursor, start another pass from the first document; documents in flight are skipped.
+   */
   private void runDocuments(String after) {
     String cursor = after;
+    boolean passFoundWork = true;
     while (true) {
       List<DocumentRef> batch = site.pendingDocuments(subdomain, stage, cursor, BATCH);
-      if (batch.isEmpty()) {
-        break;
-      }
       for (DocumentRef document : batch) {
+        if (inFlight.contains(document.id())) {
+          continue;
+        }
         Workflow.await(() -> inFlight.size() < MAX_IN_FLIGHT);
         inFlight.add(document.id());
         Async.procedure(this::process, document);
       }
-      cursor = batch.get(batch.size() - 1).id();
-      if (Workflow.getInfo().isContinueAsNewSuggested()) {
-        // Keep history bounded on sites with thousands of documents: drain, then start afresh
-        // from the cursor with nothing else carried over.
-        Workflow.await(inFlight::isEmpty);
-        Workflow.continueAsNew(new PipelineInput(subdomain, stage, cursor));
+      if (!batch.isEmpty()) {
+        passFoundWork = true;
+        cursor = batch.get(batch.size() - 1).id();
+        if (Workflow.getInfo().isContinueAsNewSuggested()) {
+          // Keep history bounded on sites with thousands of documents: drain, then start afresh
+          // from the cursor (from the first document if reconciliation asked for a recheck).
+          Workflow.await(inFlight::isEmpty);
+          Workflow.continueAsNew(new PipelineInput(subdomain, stage, recheck ? null : cursor));
+        }
+        continue;
       }
+      Workflow.await(() -> inFlight.isEmpty() || recheck);
+      if (recheck) {
+        recheck = false;
+        counters = site.beginStage(subdomain, stage);
+        cursor = null;
+        passFoundWork = true;
+        continue;
+      }
+      counters = site.stageCounters(subdomain, stage);
+      if (counters.finished() || !passFoundWork) {
+        // A pass from the first document that found nothing cannot find more: the counters are an
+        // aggregate of the documents' statuses, so finished() holds unless they were edited by hand,
+        // which reconciliation repairs.
+        return;
+      }
+      cursor = null;
+      passFoundWork = false;
     }
-    Workflow.await(inFlight::isEmpty);
   }
 
   private void process(DocumentRef document) {
@@ -193,7 +221,14 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   }
 
   @Override
+  public void reconcile(String found) {
+    // Little work in the handler: the stage loop sees the flag at its next await.
+    lastReconciliation = found;
+    recheck = true;
+  }
+
+  @Override
   public SiteProgress progress() {
-    return new SiteProgress(subdomain, stage, counters, List.copyOf(inFlight), note);
+    return new SiteProgress(subdomain, stage, counters, List.copyOf(inFlight), note, lastReconciliation);
   }
 }

@@ -106,6 +106,11 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
     return pending;
   }
 
+  /** What reconciliation does when a document's output vanished: back to pending in the stage. */
+  synchronized void reset(Stage stage, String documentId) {
+    stage(stage).put(documentId, Status.PENDING);
+  }
+
   @Override
   public synchronized StageCounters recordFailure(
       String subdomain, Stage stage, String documentId, String reason) {

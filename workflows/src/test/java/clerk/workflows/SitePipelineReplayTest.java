@@ -106,6 +106,9 @@ class SitePipelineReplayTest {
     }
 
     @Override
+    public void reconcile(String found) {}
+
+    @Override
     public SiteProgress progress() {
       return null;
     }

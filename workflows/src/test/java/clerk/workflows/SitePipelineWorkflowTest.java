@@ -336,4 +336,70 @@ class SitePipelineWorkflowTest {
     }
     assertThat(result.note()).isEqualTo("2 documents, 2 failed");
   }
+
+  @Test
+  void reconcileSignalRedrivesPendingDocumentsButNotOnesInFlight() throws Exception {
+    FakeSite site = site(3);
+    List<String> ids = site.documentIds();
+    String first = ids.get(0);
+    String last = ids.get(2);
+    CountDownLatch lastStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.OCR && document.id().equals(last) && attempt == 1) {
+            lastStarted.countDown();
+            release.await();
+          }
+        });
+    SitePipelineWorkflow workflow = workflow();
+    WorkflowClient.start(workflow::run, PipelineInput.of(SITE));
+    try {
+      assertThat(lastStarted.await(20, TimeUnit.SECONDS)).isTrue();
+      // The first document finished; its text vanished, and reconciliation sent it back to pending.
+      while (site.statusOf(Stage.OCR, first) != FakeSite.Status.COMPLETED) {
+        Thread.sleep(10);
+      }
+      site.reset(Stage.OCR, first);
+      workflow.reconcile("reconciliation: text of " + first + " missing");
+      while (site.successes(Stage.OCR, first) < 2) {
+        Thread.sleep(10);
+      }
+      assertThat(workflow.progress().lastReconciliation()).isEqualTo("reconciliation: text of " + first + " missing");
+      assertThat(workflow.progress().inFlight()).containsExactly(last);
+    } finally {
+      release.countDown();
+    }
+
+    SiteResult result = WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 3, 3, 0));
+    assertThat(site.attempts(Stage.OCR, last)).as("in flight: not started a second time").isEqualTo(1);
+    assertThat(site.successes(Stage.OCR, first)).isEqualTo(2);
+    assertThat(site.stagesBegun()).containsExactly(Stage.OCR, Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION,
+        Stage.DEPLOY);
+  }
+
+  @Test
+  void aStageIsNotLeftWhileDocumentsBehindTheCursorArePending() throws Exception {
+    FakeSite site = site(3);
+    List<String> ids = site.documentIds();
+    String first = ids.get(0);
+    String last = ids.get(2);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.OCR && document.id().equals(last) && attempt == 1) {
+            // Meanwhile the first document went back to pending (no signal this time).
+            while (site.statusOf(Stage.OCR, first) != FakeSite.Status.COMPLETED) {
+              Thread.sleep(10);
+            }
+            site.reset(Stage.OCR, first);
+          }
+        });
+
+    SiteResult result = run();
+
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 3, 3, 0));
+    assertThat(site.successes(Stage.OCR, first)).isEqualTo(2);
+    assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, 3, 3, 0));
+  }
 }

@@ -55,14 +55,17 @@ public final class SiteRepository {
 
   /** Registers a site if it is new; returns true when it was. */
   public boolean ensureSite(String subdomain, String name) {
-    return transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "INSERT INTO sites (subdomain, name) VALUES (?, ?) ON CONFLICT (subdomain) DO NOTHING")) {
-        s.setString(1, subdomain);
-        s.setString(2, name == null ? "" : name);
-        return s.executeUpdate() == 1;
-      }
-    });
+    return transaction(c -> ensureSite(c, subdomain, name));
+  }
+
+  /** {@link #ensureSite(String, String)} inside the caller's transaction. */
+  public boolean ensureSite(Connection c, String subdomain, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO sites (subdomain, name) VALUES (?, ?) ON CONFLICT (subdomain) DO NOTHING")) {
+      s.setString(1, subdomain);
+      s.setString(2, name == null ? "" : name);
+      return s.executeUpdate() == 1;
+    }
   }
 
   public boolean siteExists(String subdomain) {
@@ -83,71 +86,86 @@ public final class SiteRepository {
    *
    * @param textPages pages of each document whose text is complete on disk, by document id
    */
-  public void syncDocuments(String subdomain, List<DocumentRef> onDisk, Map<String, Integer> textPages) {
-    transaction(c -> {
-      Map<String, String> known = new LinkedHashMap<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT document_id, ocr_status FROM documents WHERE subdomain = ? FOR UPDATE")) {
-        s.setString(1, subdomain);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            known.put(r.getString(1), r.getString(2));
-          }
+  public Sync syncDocuments(String subdomain, List<DocumentRef> onDisk, Map<String, Integer> textPages) {
+    return transaction(c -> syncDocuments(c, subdomain, onDisk, textPages));
+  }
+
+  /** What {@link #syncDocuments} changed: documents registered, text found, text lost, removed. */
+  public record Sync(int registered, int textFound, int textLost, int removed) {
+    public boolean changed() {
+      return registered + textFound + textLost + removed > 0;
+    }
+  }
+
+  /** {@link #syncDocuments(String, List, Map)} inside the caller's transaction. */
+  public Sync syncDocuments(
+      Connection c, String subdomain, List<DocumentRef> onDisk, Map<String, Integer> textPages)
+      throws SQLException {
+    Map<String, String> known = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT document_id, ocr_status FROM documents WHERE subdomain = ? FOR UPDATE")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          known.put(r.getString(1), r.getString(2));
         }
       }
-      try (PreparedStatement insert = c.prepareStatement(
-              "INSERT INTO documents (subdomain, document_id, kind, meeting, date, pages, ocr_method,"
-                  + " ocr_status, ocr_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          PreparedStatement found = c.prepareStatement(
-              "UPDATE documents SET ocr_status = 'completed', pages = ?, ocr_at = now(), updated_at = now(),"
-                  + " ocr_method = coalesce(ocr_method, 'text found on disk'),"
-                  + " error = NULL, error_stage = NULL WHERE subdomain = ? AND document_id = ?");
-          PreparedStatement lost = c.prepareStatement(
-              "UPDATE documents SET ocr_status = 'pending', compilation_status = 'pending',"
-                  + " extraction_status = 'pending', deploy_status = 'pending', updated_at = now()"
-                  + " WHERE subdomain = ? AND document_id = ?")) {
-        for (DocumentRef d : onDisk) {
-          Integer pages = textPages.get(d.id());
-          String status = known.remove(d.id());
-          if (status == null) {
-            insert.setString(1, subdomain);
-            insert.setString(2, d.id());
-            insert.setString(3, d.kind());
-            insert.setString(4, d.meeting());
-            insert.setString(5, d.date());
-            insert.setObject(6, pages);
-            insert.setString(7, pages == null ? null : "text found on disk");
-            insert.setString(8, pages == null ? "pending" : "completed");
-            insert.setTimestamp(9, pages == null ? null : Timestamp.from(Instant.now()));
-            insert.addBatch();
-          } else if (pages != null && !status.equals("completed")) {
-            found.setInt(1, pages);
-            found.setString(2, subdomain);
-            found.setString(3, d.id());
-            found.addBatch();
-          } else if (pages == null && status.equals("completed")) {
-            lost.setString(1, subdomain);
-            lost.setString(2, d.id());
-            lost.addBatch();
-          }
-        }
-        insert.executeBatch();
-        found.executeBatch();
-        lost.executeBatch();
-      }
-      if (!known.isEmpty()) {
-        try (PreparedStatement gone = c.prepareStatement(
+    }
+    int registered = 0;
+    int textFound = 0;
+    int textLost = 0;
+    try (PreparedStatement insert = c.prepareStatement(
+            "INSERT INTO documents (subdomain, document_id, kind, meeting, date, pages, ocr_method,"
+                + " ocr_status, ocr_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement found = c.prepareStatement(
+            "UPDATE documents SET ocr_status = 'completed', pages = ?, ocr_at = now(), updated_at = now(),"
+                + " ocr_method = coalesce(ocr_method, 'text found on disk'),"
+                + " error = NULL, error_stage = NULL WHERE subdomain = ? AND document_id = ?");
+        PreparedStatement lost = c.prepareStatement(
+            "UPDATE documents SET ocr_status = 'pending', compilation_status = 'pending',"
+                + " extraction_status = 'pending', deploy_status = 'pending', updated_at = now()"
+                + " WHERE subdomain = ? AND document_id = ?");
+        PreparedStatement gone = c.prepareStatement(
             "DELETE FROM documents WHERE subdomain = ? AND document_id = ?")) {
-          for (String id : known.keySet()) {
-            gone.setString(1, subdomain);
-            gone.setString(2, id);
-            gone.addBatch();
-          }
-          gone.executeBatch();
+      for (DocumentRef d : onDisk) {
+        Integer pages = textPages.get(d.id());
+        String status = known.remove(d.id());
+        if (status == null) {
+          insert.setString(1, subdomain);
+          insert.setString(2, d.id());
+          insert.setString(3, d.kind());
+          insert.setString(4, d.meeting());
+          insert.setString(5, d.date());
+          insert.setObject(6, pages);
+          insert.setString(7, pages == null ? null : "text found on disk");
+          insert.setString(8, pages == null ? "pending" : "completed");
+          insert.setTimestamp(9, pages == null ? null : Timestamp.from(Instant.now()));
+          insert.addBatch();
+          registered++;
+        } else if (pages != null && !status.equals("completed")) {
+          found.setInt(1, pages);
+          found.setString(2, subdomain);
+          found.setString(3, d.id());
+          found.addBatch();
+          textFound++;
+        } else if (pages == null && status.equals("completed")) {
+          lost.setString(1, subdomain);
+          lost.setString(2, d.id());
+          lost.addBatch();
+          textLost++;
         }
       }
-      return null;
-    });
+      for (String id : known.keySet()) {
+        gone.setString(1, subdomain);
+        gone.setString(2, id);
+        gone.addBatch();
+      }
+      insert.executeBatch();
+      found.executeBatch();
+      lost.executeBatch();
+      gone.executeBatch();
+    }
+    return new Sync(registered, textFound, textLost, known.size());
   }
 
   /** Moves the site into a stage and returns the stage's counters. */
@@ -313,22 +331,26 @@ public final class SiteRepository {
    * Returns true when they differed, i.e. something had changed them behind the trigger's back.
    */
   public boolean recountCounters(String subdomain) {
-    StringBuilder sets = new StringBuilder();
-    StringBuilder differ = new StringBuilder("FALSE");
-    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
-      String st = stage.dbName();
-      String in = entered(stage);
-      String[][] cols = {
-        {st + "_total", "count(*) FILTER (WHERE " + in + ")"},
-        {st + "_completed", "count(*) FILTER (WHERE " + in + " AND " + st + "_status = 'completed')"},
-        {st + "_failed", "count(*) FILTER (WHERE " + in + " AND " + st + "_status = 'failed')"},
-      };
-      for (String[] col : cols) {
-        sets.append(sets.length() == 0 ? "" : ", ").append(col[0]).append(" = a.").append(col[0]);
-        differ.append(" OR s.").append(col[0]).append(" <> a.").append(col[0]);
+    return transaction(c -> recountCounters(c, subdomain));
+  }
+
+  /** {@link #recountCounters(String)} inside the caller's transaction. */
+  public boolean recountCounters(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(RECOUNT_SQL)) {
+      s.setString(1, subdomain);
+      s.setString(2, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() && r.getBoolean(1);
       }
     }
+  }
+
+  private static final String RECOUNT_SQL = recountSql();
+
+  private static String recountSql() {
     StringBuilder agg = new StringBuilder();
+    StringBuilder sets = new StringBuilder();
+    StringBuilder differ = new StringBuilder("FALSE");
     for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
       String st = stage.dbName();
       String in = entered(stage);
@@ -338,20 +360,80 @@ public final class SiteRepository {
           .append("_status = 'completed') AS ").append(st).append("_completed, ")
           .append("count(*) FILTER (WHERE ").append(in).append(" AND ").append(st)
           .append("_status = 'failed') AS ").append(st).append("_failed");
+      for (String col : List.of(st + "_total", st + "_completed", st + "_failed")) {
+        sets.append(sets.length() == 0 ? "" : ", ").append(col).append(" = a.").append(col);
+        differ.append(" OR s.").append(col).append(" <> a.").append(col);
+      }
     }
-    String sql = "WITH a AS (SELECT " + agg + " FROM documents WHERE subdomain = ?),"
+    return "WITH a AS (SELECT " + agg + " FROM documents WHERE subdomain = ?),"
         + " old AS (SELECT s.subdomain, (" + differ + ") AS changed FROM sites s, a WHERE s.subdomain = ?)"
         + " UPDATE sites SET " + sets + " FROM a, old WHERE sites.subdomain = old.subdomain"
         + " RETURNING old.changed";
-    return transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement(sql)) {
-        s.setString(1, subdomain);
-        s.setString(2, subdomain);
-        try (ResultSet r = s.executeQuery()) {
-          return r.next() && r.getBoolean(1);
-        }
+  }
+
+  /** The site's row, locked until the caller's transaction ends; null when there is no such site. */
+  public SiteRow lockSite(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT * FROM sites WHERE subdomain = ? FOR UPDATE")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? SiteRow.from(r) : null;
       }
-    });
+    }
+  }
+
+  /** Reads the site's row inside the caller's transaction. */
+  public SiteRow site(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT * FROM sites WHERE subdomain = ?")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? SiteRow.from(r) : null;
+      }
+    }
+  }
+
+  /**
+   * Sends compiled documents whose page rows are missing or incomplete back to compilation (with the
+   * stages after it). Returns how many.
+   */
+  public int resetCompilationWithoutPages(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE documents d SET compilation_status = 'pending', extraction_status = 'pending',"
+            + " deploy_status = 'pending', updated_at = now()"
+            + " WHERE d.subdomain = ? AND d.ocr_status = 'completed' AND d.compilation_status = 'completed'"
+            + " AND (SELECT count(*) FROM pages p WHERE p.subdomain = d.subdomain"
+            + " AND p.document_id = d.document_id) IS DISTINCT FROM d.pages::bigint")) {
+      s.setString(1, subdomain);
+      return s.executeUpdate();
+    }
+  }
+
+  /** Sends the site's deployed documents back to deploy (the bundle is gone). Returns how many. */
+  public int resetDeploy(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE documents SET deploy_status = 'pending', updated_at = now()"
+            + " WHERE subdomain = ? AND deploy_status = 'completed'")) {
+      s.setString(1, subdomain);
+      return s.executeUpdate();
+    }
+  }
+
+  /**
+   * Sets the site's stage as reconciliation derived it. Entering {@code completed} also closes the
+   * site the way the pipeline would, with a note saying who did it.
+   */
+  public void setStage(Connection c, String subdomain, Stage stage, String note) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE sites SET current_stage = ?, note = coalesce(?, note),"
+            + " completed_at = CASE WHEN ? THEN now() ELSE NULL END,"
+            + " coordinator_enqueued = coordinator_enqueued AND NOT ? WHERE subdomain = ?")) {
+      boolean completed = stage == Stage.COMPLETED;
+      s.setString(1, stage.dbName());
+      s.setString(2, note);
+      s.setBoolean(3, completed);
+      s.setBoolean(4, completed);
+      s.setString(5, subdomain);
+      s.executeUpdate();
+    }
   }
 
   /** Every site with its counters, for status and reconciliation. */

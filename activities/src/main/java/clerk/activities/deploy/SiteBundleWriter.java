@@ -40,6 +40,11 @@ public final class SiteBundleWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Whether the site's bundle is in place in DEPLOY_DIR. */
+  public static boolean isDeployed(Path deployDir, String subdomain) {
+    return Files.isRegularFile(deployDir.resolve(subdomain).resolve(MeetingsDb.FILE_NAME));
+  }
+
   public BundleSummary write(DataSource db, String subdomain, Path deployDir) throws IOException {
     BundleDirectory.validSubdomain(subdomain);
     BundleSummary built = BundleDirectory.replace(deployDir, subdomain, tmp -> build(db, subdomain, tmp));

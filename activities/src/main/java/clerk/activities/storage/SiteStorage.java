@@ -240,11 +240,16 @@ public final class SiteStorage {
     for (DocumentRef d : scan.documents()) {
       if (isTextComplete(d)) {
         complete++;
-      } else if (Files.isDirectory(TextWriter.partialDir(this, d))) {
+      } else if (hasPartialText(d)) {
         partial++;
       }
     }
     return new DiskCounts(scan.documents().size(), complete, partial);
+  }
+
+  /** Whether a crashed OCR attempt left a half-written text folder for the document. */
+  public boolean hasPartialText(DocumentRef d) {
+    return Files.isDirectory(TextWriter.partialDir(this, d));
   }
 
   public Set<String> completedDocumentIds(String subdomain) {

@@ -1,21 +1,22 @@
-package clerk.worker;
+package clerk.workflows;
 
-import clerk.workflows.PipelineInput;
-import clerk.workflows.SitePipelineWorkflow;
-import clerk.workflows.SiteProgress;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import java.util.Optional;
 
-/** Starting and asking the site pipeline workflows: the one place that knows their IDs and options. */
+/**
+ * Client side of the site pipelines: the one place that knows their IDs and start options. Used by the
+ * CLI and by reconciliation (from an activity, never from workflow code).
+ */
 public final class Pipelines {
   private final WorkflowClient client;
   private final String taskQueue;
@@ -25,24 +26,43 @@ public final class Pipelines {
     this.taskQueue = taskQueue;
   }
 
+  private SitePipelineWorkflow newStub(String subdomain) {
+    return client.newWorkflowStub(
+        SitePipelineWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(SitePipelineWorkflow.workflowId(subdomain))
+            .setTaskQueue(taskQueue)
+            // One execution per site at a time; a finished or terminated site may run again.
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .build());
+  }
+
   /**
    * Starts the site's pipeline. Returns false, and starts nothing, when it is already running: there
    * is never a second execution for one site. A finished site may be started again.
    */
   public boolean start(String subdomain) {
-    SitePipelineWorkflow workflow = client.newWorkflowStub(
-        SitePipelineWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(SitePipelineWorkflow.workflowId(subdomain))
-            .setTaskQueue(taskQueue)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .build());
     try {
-      WorkflowClient.start(workflow::run, PipelineInput.of(subdomain));
+      WorkflowClient.start(newStub(subdomain)::run, PipelineInput.of(subdomain));
       return true;
     } catch (WorkflowExecutionAlreadyStarted running) {
       return false;
     }
+  }
+
+  /**
+   * Signals the site's running pipeline to recheck its stage, or starts the pipeline with that signal
+   * when it is not running (signal-with-start: atomic, so a pipeline finishing meanwhile is no race).
+   * Returns true when it had to start it.
+   */
+  public boolean resume(String subdomain, String found) {
+    boolean wasRunning = isRunning(subdomain);
+    SitePipelineWorkflow workflow = newStub(subdomain);
+    BatchRequest request = client.newSignalWithStartRequest();
+    request.add(workflow::run, PipelineInput.of(subdomain));
+    request.add(workflow::reconcile, found);
+    client.signalWithStart(request);
+    return !wasRunning;
   }
 
   /** The running pipeline's progress, or empty when the site has no running pipeline. */
@@ -79,8 +99,8 @@ public final class Pipelines {
   }
 
   /** The Temporal UI page of the site's workflow. */
-  public static String uiLink(ClerkSettings settings, String subdomain) {
-    return settings.temporalUiUrl() + "/namespaces/" + settings.namespace() + "/workflows/"
+  public static String uiLink(String temporalUiUrl, String namespace, String subdomain) {
+    return temporalUiUrl + "/namespaces/" + namespace + "/workflows/"
         + SitePipelineWorkflow.workflowId(subdomain).replace("/", "%2F");
   }
 }

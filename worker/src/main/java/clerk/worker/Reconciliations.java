@@ -1,0 +1,41 @@
+package clerk.worker;
+
+import clerk.workflows.ReconciliationReport;
+import clerk.workflows.ReconciliationRequest;
+import clerk.workflows.ReconciliationWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** Runs one reconciliation now (start-up, CLI) as a workflow, visible in the Temporal UI. */
+public final class Reconciliations {
+  private final WorkflowClient client;
+  private final ClerkSettings settings;
+
+  public Reconciliations(WorkflowClient client, ClerkSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  /** Options of every reconciliation run: its queue and its run timeout. */
+  static WorkflowOptions.Builder options(ClerkSettings settings) {
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(settings.taskQueue())
+        .setWorkflowRunTimeout(settings.reconcileRunTimeout());
+  }
+
+  /** Runs it and waits for the report. */
+  public ReconciliationReport run(ReconciliationRequest request) {
+    String id = ReconciliationWorkflow.ID_PREFIX + "/" + request.trigger() + "-"
+        + Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ReconciliationWorkflow workflow = client.newWorkflowStub(
+        ReconciliationWorkflow.class, options(settings).setWorkflowId(id).build());
+    return workflow.run(request);
+  }
+
+  /** The request of a run with the configured threshold. */
+  public ReconciliationRequest request(String trigger) {
+    return new ReconciliationRequest(trigger, (int) settings.staleThreshold().toMinutes(), false, null);
+  }
+}

@@ -1,0 +1,4 @@
+package clerk.workflows;
+
+/** A site a reconciliation run looks at, and why. */
+public record StuckSite(String subdomain, String reason) {}
