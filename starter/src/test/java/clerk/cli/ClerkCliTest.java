@@ -55,7 +55,8 @@ class ClerkCliTest {
   void everyCommandHasHelp() {
     for (List<String> command : List.<List<String>>of(List.of(), List.of("demo"), List.of("worker"),
         List.of("sites", "add"), List.of("sites", "import"), List.of("start"), List.of("status"),
-        List.of("db", "upgrade"))) {
+        List.of("db", "upgrade"), List.of("reconcile-pipeline"), List.of("migrate-stuck-sites"),
+        List.of("schedule"), List.of("schedule", "show"), List.of("schedule", "pause"))) {
       List<String> args = new ArrayList<>(command);
       args.add("--help");
       Run run = clerk(args.toArray(String[]::new));
@@ -84,6 +85,39 @@ class ClerkCliTest {
   @Test
   void startWithoutAWorkerOrTemporalSaysSo() {
     assertThat(clerk("start", "--all").exit()).isEqualTo(3);
+    assertThat(clerk("reconcile-pipeline", "--dry-run").exit()).isEqualTo(3);
+    assertThat(clerk("schedule", "show").exit()).isEqualTo(3);
+  }
+
+  @Test
+  void migrateStuckSitesSetsDocumentCountersFromDiskAndADryRunWritesNothing() throws Exception {
+    String site = "springfield.il.us";
+    List<clerk.activities.sample.SampleDocument> docs =
+        SampleSites.generate(home.resolve("storage"), List.of(site));
+    // The old system OCRed two documents (pages on disk: a document counts once however many pages).
+    for (clerk.activities.sample.SampleDocument d : docs.subList(0, 2)) {
+      Path txt = home.resolve("storage").resolve(site)
+          .resolve(d.kind().equals("agendas") ? "_agendas/txt" : "txt").resolve(d.meeting()).resolve(d.date());
+      java.nio.file.Files.createDirectories(txt);
+      java.nio.file.Files.writeString(txt.resolve("page-1.txt"), "one");
+      java.nio.file.Files.writeString(txt.resolve("page-2.txt"), "two");
+    }
+
+    Run dry = clerk("migrate-stuck-sites", "--dry-run");
+    assertThat(dry.exit()).isZero();
+    assertThat(dry.out()).contains("DRY RUN MODE - no changes will be made")
+        .contains("  " + site + ": 2/7 completed, 0 failed  [stage ocr]")
+        .containsPattern("Would migrate \\d+ sites");
+    assertThat(clerk("status", site).exit()).as("not registered by a dry run").isEqualTo(4);
+
+    Run real = clerk("migrate-stuck-sites");
+    assertThat(real.exit()).isZero();
+    assertThat(real.out()).contains("  " + site + ": 2/7 completed, 0 failed  [stage ocr]")
+        .contains("Next step: run reconciliation to start their pipelines");
+    Run status = clerk("status", site, "--json");
+    assertThat(status.out()).contains("\"current_stage\" : \"ocr\"").contains("\"ocr_completed\" : 2");
+    assertThat(clerk("migrate-stuck-sites").out()).as("idempotent")
+        .contains("  " + site + ": 2/7 completed, 0 failed  [stage ocr]");
   }
 
   @Test

@@ -70,6 +70,9 @@ public record ClerkSettings(
 
   /** {@code 15m}, {@code 2h}, {@code 1h30m}, {@code 90s}, or ISO-8601 ({@code PT15M}). */
   static Duration duration(String name, String value) {
+    if (value.equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
     Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
     if (!value.isEmpty() && m.matches()) {
       Duration d = Duration.ZERO;
@@ -91,6 +94,11 @@ public record ClerkSettings(
 
   private static Path path(String value, Path fallback) {
     return value == null ? fallback : Path.of(value).toAbsolutePath().normalize();
+  }
+
+  /** Whether the worker runs reconciliation on a timer ({@code CLERK_RECONCILE_INTERVAL=off}: no). */
+  public boolean reconcileOnSchedule() {
+    return !reconcileInterval.isZero();
   }
 
   /** Where a running worker says which services it uses, so the CLI finds them. */

@@ -105,7 +105,9 @@ public final class ReconciliationSchedule {
   /** Which mechanism runs reconciliation on this server. */
   public enum Mode {
     SCHEDULE,
-    CRON
+    CRON,
+    /** CLERK_RECONCILE_INTERVAL=off: an outside timer runs {@code clerk reconcile-pipeline}. */
+    OFF
   }
 
   /**
@@ -114,6 +116,12 @@ public final class ReconciliationSchedule {
    */
   public Mode ensure() {
     Duration interval = settings.reconcileInterval();
+    if (!settings.reconcileOnSchedule()) {
+      pause("CLERK_RECONCILE_INTERVAL=off");
+      log.info("reconciliation: no schedule (CLERK_RECONCILE_INTERVAL=off); run 'clerk reconcile-pipeline'"
+          + " from a timer (deploy/systemd/clerk-reconcile.timer)");
+      return Mode.OFF;
+    }
     try {
       ScheduleHandle handle = schedules.getHandle(SCHEDULE_ID);
       try {
@@ -170,7 +178,17 @@ public final class ReconciliationSchedule {
   public List<String> show() {
     List<String> out = new ArrayList<>();
     if (mode() == Mode.SCHEDULE) {
-      ScheduleDescription d = schedules.getHandle(SCHEDULE_ID).describe();
+      ScheduleDescription d;
+      try {
+        d = schedules.getHandle(SCHEDULE_ID).describe();
+      } catch (RuntimeException e) {
+        if (code(e) != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+        out.add("schedule:   " + SCHEDULE_ID + " does not exist: the worker creates it at start-up"
+            + " (unless CLERK_RECONCILE_INTERVAL=off)");
+        return out;
+      }
       ScheduleState state = d.getSchedule().getState();
       ScheduleSpec spec = d.getSchedule().getSpec();
       out.add("schedule:   " + SCHEDULE_ID + " (Temporal Schedule)");
@@ -199,7 +217,13 @@ public final class ReconciliationSchedule {
   /** Stops the timer; runs already started finish. */
   public void pause(String note) {
     if (mode() == Mode.SCHEDULE) {
-      schedules.getHandle(SCHEDULE_ID).pause(note);
+      try {
+        schedules.getHandle(SCHEDULE_ID).pause(note);
+      } catch (RuntimeException e) {
+        if (code(e) != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+      }
     } else {
       try {
         client.newUntypedWorkflowStub(CRON_WORKFLOW_ID).terminate(note);

@@ -53,9 +53,11 @@ public class StartupReconciliation implements HealthIndicator {
     Health.Builder health = ready ? Health.up() : Health.outOfService();
     return health
         .withDetail("startup", ready ? outcome : "start-up reconciliation running")
-        .withDetail("timer", mode == null ? "not set up yet"
-            : mode == ReconciliationSchedule.Mode.SCHEDULE ? "Temporal Schedule " + ReconciliationSchedule.SCHEDULE_ID
-            : "cron workflow " + ReconciliationSchedule.CRON_WORKFLOW_ID)
+        .withDetail("timer", mode == null ? "not set up yet" : switch (mode) {
+          case SCHEDULE -> "Temporal Schedule " + ReconciliationSchedule.SCHEDULE_ID;
+          case CRON -> "cron workflow " + ReconciliationSchedule.CRON_WORKFLOW_ID;
+          case OFF -> "off (CLERK_RECONCILE_INTERVAL=off)";
+        })
         .build();
   }
 }

@@ -78,6 +78,15 @@ class PipelineIntegrationTest {
   }
 
   @Test
+  void onTheEmbeddedServerReconciliationRunsAsACronWorkflow() {
+    WorkflowClient client = worker.context().getBean(WorkflowClient.class);
+    assertThat(new ReconciliationSchedule(client, worker.settings()).mode())
+        .isEqualTo(ReconciliationSchedule.Mode.CRON);
+    assertThat(new ReconciliationSchedule(client, worker.settings()).show())
+        .contains("state:      active", "cron:       */15 * * * * (every 15m)");
+  }
+
+  @Test
   void aSiteGoesThroughAllFourStages() throws Exception {
     SiteRepository repository = worker.context().getBean(SiteRepository.class);
     WorkflowClient client = worker.context().getBean(WorkflowClient.class);
