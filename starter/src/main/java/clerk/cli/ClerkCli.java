@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       SitesCommand.class,
       StartCommand.class,
       StatusCommand.class,
+      HealthCommand.class,
       ReconcileCommand.class,
       MigrateCommand.class,
       ScheduleCommand.class,

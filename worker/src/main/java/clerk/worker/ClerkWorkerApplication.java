@@ -47,6 +47,7 @@ public class ClerkWorkerApplication {
       ConfigurableApplicationContext context = app.run(args);
       try {
         // The Temporal workers run now; reconcile once before saying we are ready.
+        SearchAttributeRegistration.register(context.getBean(io.temporal.client.WorkflowClient.class));
         context.getBean(StartupReconciliation.class).run();
         context.getBean(RuntimeFile.class).write(context);
       } catch (RuntimeException e) {

@@ -159,6 +159,14 @@ class PipelineIntegrationTest {
       assertThat(count(s, "SELECT count(*) FROM minutes_fts WHERE minutes_fts MATCH 'seconded'")).isPositive();
     }
 
+    // Readable in the Temporal UI and filterable by any client: summary, site and stage attributes.
+    io.temporal.client.WorkflowExecutionDescription described =
+        client.newUntypedWorkflowStub(SitePipelineWorkflow.workflowId(SITE)).describe();
+    assertThat(described.getStaticSummary()).contains(SITE);
+    assertThat(described.getTypedSearchAttributes().get(clerk.workflows.ClerkSearchAttributes.SITE)).isEqualTo(SITE);
+    assertThat(described.getTypedSearchAttributes().get(clerk.workflows.ClerkSearchAttributes.STAGE))
+        .isEqualTo("completed");
+
     // A second run finds everything done: the same counters, no duplicate rows.
     SiteResult again = runPipeline(pipelines, client);
     assertThat(again.stages()).isEqualTo(result.stages());

@@ -185,7 +185,22 @@ class ReconciliationIntegrationTest {
     String health = http.send(java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    assertThat(health).contains("\"status\":\"UP\"");
+    com.fasterxml.jackson.databind.JsonNode components =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(health).get("components");
+    assertThat(components.get("db").get("status").asText()).isEqualTo("UP");
+    assertThat(components.get("temporal").get("status").asText()).isEqualTo("UP");
+    assertThat(components.get("reconciliation").get("status").asText()).isEqualTo("UP");
+    assertThat(components.get("sites").get("details").get("stuck").asInt()).isZero();
+    assertThat(components.get("sites").get("details").get("byStage").get("completed").asInt()).isEqualTo(1);
+
+    String metrics = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("clerk_sites{stage=\"completed\"} 1.0")
+        .contains("clerk_stuck_sites{stage=\"ocr\"} 0.0")
+        .containsPattern("clerk_documents_processed_total\\{[^}]*outcome=\"completed\"[^}]*stage=\"ocr\"")
+        .containsPattern("clerk_reconciliation_runs_total\\{[^}]*status=\"success\"")
+        .contains("temporal_workflow_completed");
   }
 
   static void sql(String statement) throws Exception {

@@ -26,15 +26,51 @@ public final class Pipelines {
     this.taskQueue = taskQueue;
   }
 
+  /** False once the server refused the search attributes (not registered there). */
+  private volatile boolean withSearchAttributes = true;
+
   private SitePipelineWorkflow newStub(String subdomain) {
-    return client.newWorkflowStub(
-        SitePipelineWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(SitePipelineWorkflow.workflowId(subdomain))
-            .setTaskQueue(taskQueue)
-            // One execution per site at a time; a finished or terminated site may run again.
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .build());
+    WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
+        .setWorkflowId(SitePipelineWorkflow.workflowId(subdomain))
+        .setTaskQueue(taskQueue)
+        // One execution per site at a time; a finished or terminated site may run again.
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setStaticSummary("Site pipeline of **" + subdomain + "**: OCR → compilation → extraction → deploy")
+        .setStaticDetails("Documents under `STORAGE_DIR/" + subdomain + "/`; counters in the `sites` table;"
+            + " `clerk status " + subdomain + "` shows them with failed documents and their reasons.");
+    if (withSearchAttributes) {
+      options.setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+          .set(ClerkSearchAttributes.SITE, subdomain)
+          .set(ClerkSearchAttributes.STAGE, Stage.OCR.dbName())
+          .build());
+    }
+    return client.newWorkflowStub(SitePipelineWorkflow.class, options.build());
+  }
+
+  /**
+   * Runs a start with the search attributes, and again without them when this server does not know
+   * them (registered by the worker at start-up where the server allows it).
+   */
+  private <T> T withOrWithoutSearchAttributes(java.util.function.Supplier<T> start) {
+    try {
+      return start.get();
+    } catch (RuntimeException e) {
+      if (!withSearchAttributes || !unknownSearchAttribute(e)) {
+        throw e;
+      }
+      withSearchAttributes = false;
+      return start.get();
+    }
+  }
+
+  private static boolean unknownSearchAttribute(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          && String.valueOf(s.getStatus().getDescription()).toLowerCase().contains("search attribute")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -43,8 +79,10 @@ public final class Pipelines {
    */
   public boolean start(String subdomain) {
     try {
-      WorkflowClient.start(newStub(subdomain)::run, PipelineInput.of(subdomain));
-      return true;
+      return withOrWithoutSearchAttributes(() -> {
+        WorkflowClient.start(newStub(subdomain)::run, PipelineInput.of(subdomain));
+        return true;
+      });
     } catch (WorkflowExecutionAlreadyStarted running) {
       return false;
     }
@@ -57,11 +95,13 @@ public final class Pipelines {
    */
   public boolean resume(String subdomain, String found) {
     boolean wasRunning = isRunning(subdomain);
-    SitePipelineWorkflow workflow = newStub(subdomain);
-    BatchRequest request = client.newSignalWithStartRequest();
-    request.add(workflow::run, PipelineInput.of(subdomain));
-    request.add(workflow::reconcile, found);
-    client.signalWithStart(request);
+    withOrWithoutSearchAttributes(() -> {
+      SitePipelineWorkflow workflow = newStub(subdomain);
+      BatchRequest request = client.newSignalWithStartRequest();
+      request.add(workflow::run, PipelineInput.of(subdomain));
+      request.add(workflow::reconcile, found);
+      return client.signalWithStart(request);
+    });
     return !wasRunning;
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /** One reconciliation run: begin (lease, stuck sites), each site in turn, finish (record, release). */
@@ -28,6 +29,25 @@ public class ReconciliationWorkflowImpl implements ReconciliationWorkflow {
                       .build())
               .build());
 
+  /**
+   * {@code clerk_reconciliation_runs_total{trigger, status, dry_run}} and
+   * {@code clerk_reconciliation_sites_total{action, repaired}}; the SDK drops them while replaying.
+   */
+  private static void count(ReconciliationReport report) {
+    Workflow.getMetricsScope()
+        .tagged(Map.of("trigger", report.trigger(), "status", report.status(),
+            "dry_run", String.valueOf(report.dryRun())))
+        .counter("clerk_reconciliation_runs")
+        .inc(1);
+    for (SiteReconciliation site : report.sites()) {
+      Workflow.getMetricsScope()
+          .tagged(Map.of("action", site.action().toLowerCase(), "repaired", String.valueOf(site.repaired()),
+              "dry_run", String.valueOf(report.dryRun())))
+          .counter("clerk_reconciliation_sites")
+          .inc(1);
+    }
+  }
+
   @Override
   public ReconciliationReport run(ReconciliationRequest request) {
     RunStart start = activities.beginRun(request);
@@ -47,6 +67,7 @@ public class ReconciliationWorkflowImpl implements ReconciliationWorkflow {
     if (start.runId() != null) {
       activities.finishRun(report);
     }
+    count(report);
     return report;
   }
 }

@@ -44,24 +44,23 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
                       .build())
               .build());
 
-  private final OcrActivities ocr =
-      Workflow.newActivityStub(
-          OcrActivities.class,
-          ActivityOptions.newBuilder()
-              .setTaskQueue(TaskQueues.OCR)
-              .setStartToCloseTimeout(Duration.ofHours(2))
-              // OCR heartbeats after every page: a dead worker is noticed within this.
-              .setHeartbeatTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(documentRetries(4))
-              .build());
+  private static final ActivityOptions OCR_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.OCR)
+          .setStartToCloseTimeout(Duration.ofHours(2))
+          // OCR heartbeats after every page: a dead worker is noticed within this.
+          .setHeartbeatTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(documentRetries(4))
+          .build();
+
+  private static final ActivityOptions DOCUMENT_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setRetryOptions(documentRetries(5))
+          .build();
 
   private final DocumentActivities documents =
-      Workflow.newActivityStub(
-          DocumentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(10))
-              .setRetryOptions(documentRetries(5))
-              .build());
+      Workflow.newActivityStub(DocumentActivities.class, DOCUMENT_OPTIONS);
 
   private String subdomain;
   private Stage stage = Stage.OCR;
@@ -91,6 +90,8 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
         stage != Stage.COMPLETED;
         stage = stage.next()) {
       counters = site.beginStage(subdomain, stage);
+      showStage(stage);
+      showDetails();
       if (counters.total() == 0) {
         note = emptyStageNote(stage, done);
         log.info("{}: {}", subdomain, note);
@@ -110,6 +111,8 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       note = summary(done);
     }
     site.completeSite(subdomain, note);
+    showStage(Stage.COMPLETED);
+    Workflow.setCurrentDetails("**completed**: " + note);
     return new SiteResult(subdomain, done, note);
   }
 
@@ -163,21 +166,58 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   }
 
   private void process(DocumentRef document) {
+    // The summary names the document in the Temporal UI's event history.
+    String summary = stage.dbName() + " " + document.id();
     try {
       switch (stage) {
-        case OCR -> ocr.ocrDocument(document);
-        case COMPILATION -> documents.compileDocument(document);
-        case EXTRACTION -> documents.extractDocument(document);
+        case OCR -> Workflow.newActivityStub(OcrActivities.class,
+            ActivityOptions.newBuilder(OCR_OPTIONS).setSummary(summary).build()).ocrDocument(document);
+        case COMPILATION -> documentStub(summary).compileDocument(document);
+        case EXTRACTION -> documentStub(summary).extractDocument(document);
         default -> throw new IllegalStateException("no per-document activity for " + stage);
       }
       counters = counters.plus(true);
+      countDocument("completed");
     } catch (ActivityFailure failure) {
       String reason = reason(failure);
       log.warn("{} failed {}: {}", document, stage.dbName(), reason);
       site.recordFailure(subdomain, stage, document.id(), reason);
       counters = counters.plus(false);
+      countDocument("failed");
     } finally {
       inFlight.remove(document.id());
+      showDetails();
+    }
+  }
+
+  private static DocumentActivities documentStub(String summary) {
+    return Workflow.newActivityStub(
+        DocumentActivities.class, ActivityOptions.newBuilder(DOCUMENT_OPTIONS).setSummary(summary).build());
+  }
+
+  /** {@code clerk_documents_processed_total{stage, outcome}}; the SDK drops it while replaying. */
+  private void countDocument(String outcome) {
+    Workflow.getMetricsScope()
+        .tagged(java.util.Map.of("stage", stage.dbName(), "outcome", outcome))
+        .counter("clerk_documents_processed")
+        .inc(1);
+  }
+
+  /** The current details the Temporal UI shows for the running workflow. */
+  private void showDetails() {
+    Workflow.setCurrentDetails("**" + stage.dbName() + "**: " + counters.completed() + "/" + counters.total()
+        + " completed, " + counters.failed() + " failed, " + inFlight.size() + " in flight"
+        + (lastReconciliation.isEmpty() ? "" : "\n\nlast reconcile signal: " + lastReconciliation));
+  }
+
+  /**
+   * Sets the ClerkStage search attribute, on pipelines started with ClerkSite (so the attributes are
+   * registered on this server). Versioned: histories recorded before this change have no upserts.
+   */
+  private void showStage(Stage current) {
+    if (Workflow.getVersion("stage-search-attribute", Workflow.DEFAULT_VERSION, 1) == 1
+        && Workflow.getTypedSearchAttributes().containsKey(ClerkSearchAttributes.SITE)) {
+      Workflow.upsertTypedSearchAttributes(ClerkSearchAttributes.STAGE.valueSet(current.dbName()));
     }
   }
 

@@ -496,6 +496,31 @@ public final class SiteRepository {
     });
   }
 
+  /** Sites per {@code current_stage} ("none": never started), and how many of them are stuck. */
+  public record StageCount(String stage, int sites, int stuck) {}
+
+  /**
+   * Sites by stage; stuck means not completed and no progress for {@code threshold} (the operators'
+   * query: {@code current_stage != 'completed' AND updated_at < now() - interval '2 hours'}).
+   */
+  public List<StageCount> stageCounts(java.time.Duration threshold) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT coalesce(current_stage, 'none'), count(*), count(*) FILTER (WHERE current_stage IS NOT NULL"
+              + " AND current_stage <> 'completed' AND updated_at < now() - make_interval(secs => ?))"
+              + " FROM sites GROUP BY 1 ORDER BY 1")) {
+        s.setDouble(1, threshold.toSeconds());
+        List<StageCount> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new StageCount(r.getString(1), r.getInt(2), r.getInt(3)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
   public record FailedDocument(String documentId, String stage, String error) {}
 
 }

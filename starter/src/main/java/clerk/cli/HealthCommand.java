@@ -1,0 +1,128 @@
+package clerk.cli;
+
+import clerk.worker.RuntimeFile;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "health",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Asks the running worker how it is: database, Temporal, start-up reconciliation, stuck sites and",
+      "the last reconciliation run. Exit code 0 healthy, 1 degraded (stuck sites, a reconciliation with",
+      "errors, still starting), 2 unhealthy (no worker, database or Temporal down)."
+    })
+final class HealthCommand implements Callable<Integer> {
+  static final int HEALTHY = 0;
+  static final int DEGRADED = 1;
+  static final int UNHEALTHY = 2;
+
+  @Option(names = "--url", paramLabel = "URL",
+      description = "the worker's HTTP address (default: from CLERK_HOME/worker.json)")
+  String url;
+
+  @Option(names = "--json", description = "machine-readable output")
+  boolean json;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    ObjectNode out = JSON.createObjectNode();
+    String base = url != null ? url : RuntimeFile.running(ClerkCli.settings()).map(RuntimeFile.Worker::http).orElse(null);
+    JsonNode health = null;
+    JsonNode reconciliation = null;
+    if (base == null) {
+      problems.add("no clerk worker is running on " + ClerkCli.settings().home() + " (start one with 'clerk worker')");
+    } else {
+      out.put("worker", base);
+      try {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        health = get(http, base + "/actuator/health");
+        reconciliation = get(http, base + "/v1/reconciliation/status");
+      } catch (IOException e) {
+        problems.add("worker at " + base + " does not answer: " + e.getMessage());
+      }
+    }
+    if (health != null) {
+      out.set("health", health);
+      JsonNode components = health.path("components");
+      for (String name : List.of("db", "temporal")) {
+        String status = components.path(name).path("status").asText("UNKNOWN");
+        if (!status.equals("UP")) {
+          problems.add(name + " is " + status + detail(components.path(name)));
+        }
+      }
+      if (components.path("reconciliation").path("status").asText().equals("OUT_OF_SERVICE")) {
+        warnings.add("the worker is still starting (start-up reconciliation running)");
+      }
+      int stuck = components.path("sites").path("details").path("stuck").asInt(0);
+      if (stuck > 0) {
+        warnings.add(stuck + " stuck sites (no progress for "
+            + components.path("sites").path("details").path("staleThresholdMinutes").asInt() / 60.0
+            + " h): reconciliation retries them; see 'clerk reconcile-pipeline --dry-run'");
+      }
+    }
+    if (reconciliation != null) {
+      out.set("reconciliation", reconciliation);
+      String status = reconciliation.path("status").asText();
+      if (status.equals("errors") || status.equals("abandoned")) {
+        warnings.add("last reconciliation (" + reconciliation.path("timestamp").asText() + ") ended " + status
+            + ": " + reconciliation.path("errors"));
+      }
+    }
+    int verdict = !problems.isEmpty() ? UNHEALTHY : !warnings.isEmpty() ? DEGRADED : HEALTHY;
+    String word = verdict == HEALTHY ? "healthy" : verdict == DEGRADED ? "degraded" : "unhealthy";
+    out.put("verdict", word);
+    out.set("problems", JSON.valueToTree(problems));
+    out.set("warnings", JSON.valueToTree(warnings));
+    if (json) {
+      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    } else {
+      if (health != null) {
+        JsonNode c = health.path("components");
+        System.out.println("worker:          " + health.path("status").asText() + "  " + base);
+        System.out.println("database:        " + c.path("db").path("status").asText("UNKNOWN"));
+        System.out.println("temporal:        " + c.path("temporal").path("status").asText("UNKNOWN")
+            + "  " + c.path("temporal").path("details").path("address").asText(""));
+        System.out.println("timer:           " + c.path("reconciliation").path("details").path("timer").asText(""));
+        System.out.println("sites:           " + c.path("sites").path("details").path("byStage"));
+      }
+      if (reconciliation != null) {
+        System.out.println("reconciliation:  " + reconciliation.path("status").asText() + " at "
+            + reconciliation.path("timestamp").asText("-") + " " + reconciliation.path("results"));
+      }
+      problems.forEach(p -> System.out.println("problem:         " + p));
+      warnings.forEach(w -> System.out.println("warning:         " + w));
+      System.out.println(word);
+    }
+    return verdict;
+  }
+
+  private static String detail(JsonNode component) {
+    JsonNode error = component.path("details").path("error");
+    return error.isMissingNode() ? "" : ": " + error.asText();
+  }
+
+  private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    // /actuator/health answers 503 with the same JSON when something is down or out of service.
+    return JSON.readTree(response.body());
+  }
+}

@@ -1,0 +1,65 @@
+package clerk.worker;
+
+import clerk.activities.db.SiteRepository;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code clerk_sites{stage}} and {@code clerk_stuck_sites{stage}} from the {@code sites} table, read at
+ * most every 15 seconds however often Prometheus scrapes.
+ */
+@Component
+public class SiteGauges implements MeterBinder {
+  private static final Logger log = LoggerFactory.getLogger(SiteGauges.class);
+  static final List<String> STAGES = List.of("none", "ocr", "compilation", "extraction", "deploy", "completed");
+  private static final long REFRESH_NANOS = Duration.ofSeconds(15).toNanos();
+
+  private final SiteRepository repository;
+  private final Duration threshold;
+  private final Map<String, SiteRepository.StageCount> counts = new ConcurrentHashMap<>();
+  private volatile long readAt = System.nanoTime() - REFRESH_NANOS;
+
+  public SiteGauges(SiteRepository repository, ClerkSettings settings) {
+    this.repository = repository;
+    this.threshold = settings.staleThreshold();
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (String stage : STAGES) {
+      Gauge.builder("clerk_sites", () -> current(stage).sites())
+          .description("Sites by current stage (none: registered, never started)")
+          .tag("stage", stage)
+          .register(registry);
+      Gauge.builder("clerk_stuck_sites", () -> current(stage).stuck())
+          .description("Sites not completed with no progress for CLERK_STALE_THRESHOLD")
+          .tag("stage", stage)
+          .register(registry);
+    }
+  }
+
+  private SiteRepository.StageCount current(String stage) {
+    if (System.nanoTime() - readAt >= REFRESH_NANOS) {
+      synchronized (this) {
+        if (System.nanoTime() - readAt >= REFRESH_NANOS) {
+          try {
+            counts.clear();
+            repository.stageCounts(threshold).forEach(c -> counts.put(c.stage(), c));
+          } catch (RuntimeException e) {
+            log.debug("site gauges: {}", e.getMessage()); // the database health indicator reports it
+          }
+          readAt = System.nanoTime();
+        }
+      }
+    }
+    return counts.getOrDefault(stage, new SiteRepository.StageCount(stage, 0, 0));
+  }
+}
