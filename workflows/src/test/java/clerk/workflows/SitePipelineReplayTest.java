@@ -30,11 +30,23 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class SitePipelineReplayTest {
   private static final String HISTORY = "histories/site-pipeline-3-documents.json";
+  /** Since the reconcile signal and the ClerkStage search attribute (version 1 of that change). */
+  private static final String SIGNALLED_HISTORY = "histories/site-pipeline-reconcile-signal.json";
   private static final String SITE = "replay.example.us";
 
   @Test
   void recordedThreeDocumentRunReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(recorded(), SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedRunWithReconcileSignalAndSearchAttributesReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(read(SIGNALLED_HISTORY), SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void freshSignalledRunReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(runSignalled(), SitePipelineWorkflowImpl.class);
   }
 
   @Test
@@ -54,16 +66,63 @@ class SitePipelineReplayTest {
   @Test
   @EnabledIfSystemProperty(named = "clerk.recordHistories", matches = "true")
   void recordHistory() throws Exception {
-    Path file = Path.of("src/test/resources", HISTORY);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, runThreeDocuments(), StandardCharsets.UTF_8);
+    // Only histories not recorded yet: old ones stay, they are what running executions look like.
+    for (String history : List.of(HISTORY, SIGNALLED_HISTORY)) {
+      Path file = Path.of("src/test/resources", history);
+      if (!Files.exists(file)) {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, history.equals(HISTORY) ? runThreeDocuments() : runSignalled(),
+            StandardCharsets.UTF_8);
+      }
+    }
   }
 
   private static String recorded() throws IOException {
+    return read(HISTORY);
+  }
+
+  private static String read(String history) throws IOException {
     try (InputStream in =
-        SitePipelineReplayTest.class.getClassLoader().getResourceAsStream(HISTORY)) {
-      assertThat(in).as("test resource " + HISTORY).isNotNull();
+        SitePipelineReplayTest.class.getClassLoader().getResourceAsStream(history)) {
+      assertThat(in).as("test resource " + history).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Three documents, started with the ClerkSite search attribute and a reconcile signal
+   * (signal-with-start, as reconciliation does); returns its history as JSON.
+   */
+  private static String runSignalled() {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      env.registerSearchAttribute(ClerkSearchAttributes.SITE.getName(),
+          io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      env.registerSearchAttribute(ClerkSearchAttributes.STAGE.getName(),
+          io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      FakeSite site = new FakeSite(SITE, 3);
+      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
+      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+      pipeline.registerActivitiesImplementations(site);
+      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      String workflowId = SitePipelineWorkflow.workflowId(SITE);
+      SitePipelineWorkflow workflow = client.newWorkflowStub(SitePipelineWorkflow.class,
+          WorkflowOptions.newBuilder()
+              .setTaskQueue(TaskQueues.PIPELINE)
+              .setWorkflowId(workflowId)
+              .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                  .set(ClerkSearchAttributes.SITE, SITE).build())
+              .build());
+      io.temporal.client.BatchRequest request = client.newSignalWithStartRequest();
+      request.add(workflow::run, PipelineInput.of(SITE));
+      request.add(workflow::reconcile, "reconciliation: pipeline not running");
+      client.signalWithStart(request);
+      SiteResult result = io.temporal.client.WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
+      assertThat(result.note()).isEqualTo("3 documents, none failed");
+      String history = client.fetchHistory(workflowId).toJson(true);
+      assertThat(history).contains("EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES", "EVENT_TYPE_MARKER_RECORDED", "\"reconcile\"");
+      return history;
     }
   }
 
