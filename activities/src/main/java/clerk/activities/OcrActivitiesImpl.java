@@ -3,6 +3,7 @@ package clerk.activities;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSummary;
+import clerk.activities.ocr.PageMethod;
 import clerk.activities.storage.SiteStorage;
 import clerk.activities.storage.TextWriter;
 import clerk.workflows.DocumentOutcome;
@@ -10,10 +11,16 @@ import clerk.workflows.DocumentRef;
 import clerk.workflows.OcrActivities;
 import clerk.workflows.Stage;
 import io.temporal.activity.Activity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.temporal.activity.ActivityExecutionContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +30,28 @@ public class OcrActivitiesImpl implements OcrActivities {
   private final SiteStorage storage;
   private final SiteRepository repository;
   private final DocumentOcr ocr;
+  private final MeterRegistry metrics;
 
   public OcrActivitiesImpl(SiteStorage storage, SiteRepository repository, DocumentOcr ocr) {
+    this(storage, repository, ocr, Metrics.globalRegistry);
+  }
+
+  public OcrActivitiesImpl(
+      SiteStorage storage, SiteRepository repository, DocumentOcr ocr, MeterRegistry metrics) {
     this.storage = storage;
     this.repository = repository;
     this.ocr = ocr;
+    this.metrics = metrics;
+  }
+
+  /** {@code clerk_ocr_page_seconds{method}}: a histogram of seconds per page. */
+  private Timer pageSeconds(PageMethod method) {
+    return Timer.builder("clerk_ocr_page")
+        .description("Seconds per page in the OCR activity, by how the text was obtained")
+        .tag("method", method.name().toLowerCase())
+        .serviceLevelObjectives(Stream.of(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
+            .map(s -> Duration.ofMillis((long) (s * 1000))).toArray(Duration[]::new))
+        .register(metrics);
   }
 
   @Override
@@ -53,9 +77,13 @@ public class OcrActivitiesImpl implements OcrActivities {
       if (first > 1) {
         log.info("{}: resuming OCR at page {}", document, first);
       }
+      long[] pageStarted = {System.nanoTime()};
       OcrSummary summary = ocr.ocr(pdf, first, (page, text, method) -> {
         writer.writePage(page, text);
         context.heartbeat(page);
+        long now = System.nanoTime();
+        pageSeconds(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
+        pageStarted[0] = now;
       });
       summary.warnings().forEach(w -> log.warn("{}: {}", document, w));
       // Pages first..last came from this attempt, 1..first-1 from earlier ones.

@@ -47,6 +47,16 @@ public class SiteActivitiesImpl implements SiteActivities {
   }
 
   @Override
+  public Stage stageToResume(String subdomain) {
+    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
+      if (!repository.counters(subdomain, stage).finished()) {
+        return stage;
+      }
+    }
+    return Stage.COMPLETED;
+  }
+
+  @Override
   public void completeSite(String subdomain, String note) {
     repository.completeSite(subdomain, note);
     log.info("{}: completed: {}", subdomain, note);

@@ -254,7 +254,7 @@ public final class ReconciliationSchedule {
     } else {
       WorkflowStub stub = client.newUntypedWorkflowStub(ReconciliationWorkflow.TYPE,
           Reconciliations.options(settings)
-              .setWorkflowId(ReconciliationWorkflow.ID_PREFIX + "/trigger-" + System.currentTimeMillis())
+              .setWorkflowId(ReconciliationWorkflow.ID_PREFIX + "/trigger-" + java.util.UUID.randomUUID())
               .build());
       stub.start(ReconciliationRequest.scheduled((int) settings.staleThreshold().toMinutes()));
     }

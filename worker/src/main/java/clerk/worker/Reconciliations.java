@@ -7,6 +7,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
 /** Runs one reconciliation now (start-up, CLI) as a workflow, visible in the Temporal UI. */
 public final class Reconciliations {
@@ -27,8 +28,9 @@ public final class Reconciliations {
 
   /** Runs it and waits for the report. */
   public ReconciliationReport run(ReconciliationRequest request) {
+    // Unique even for two runs asked for in the same millisecond: each is its own run.
     String id = ReconciliationWorkflow.ID_PREFIX + "/" + request.trigger() + "-"
-        + Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "-" + UUID.randomUUID().toString().substring(0, 8);
     ReconciliationWorkflow workflow = client.newWorkflowStub(
         ReconciliationWorkflow.class, options(settings).setWorkflowId(id).build());
     return workflow.run(request);

@@ -17,6 +17,7 @@ import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSettings;
 import clerk.activities.storage.SiteStorage;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,8 +62,8 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository) {
-    return new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.fromEnv()));
+  OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository, MeterRegistry metrics) {
+    return new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.fromEnv()), metrics);
   }
 
   @Bean

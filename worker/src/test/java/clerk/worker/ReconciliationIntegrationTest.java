@@ -193,14 +193,37 @@ class ReconciliationIntegrationTest {
     assertThat(components.get("sites").get("details").get("stuck").asInt()).isZero();
     assertThat(components.get("sites").get("details").get("byStage").get("completed").asInt()).isEqualTo(1);
 
-    String metrics = http.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    // The SDK's metrics scope reports to Micrometer every few seconds: wait for its first report.
+    String metrics = "";
+    for (long deadline = System.nanoTime() + 60_000_000_000L; System.nanoTime() < deadline; Thread.sleep(500)) {
+      metrics = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      if (metrics.contains("clerk_documents_processed_total") && metrics.contains("clerk_ocr_page_seconds")
+          && metrics.contains("clerk_reconciliation_runs_total")) {
+        break;
+      }
+    }
     assertThat(metrics).contains("clerk_sites{stage=\"completed\"} 1.0")
         .contains("clerk_stuck_sites{stage=\"ocr\"} 0.0")
         .containsPattern("clerk_documents_processed_total\\{[^}]*outcome=\"completed\"[^}]*stage=\"ocr\"")
         .containsPattern("clerk_reconciliation_runs_total\\{[^}]*status=\"success\"")
-        .contains("temporal_workflow_completed");
+        .containsPattern("clerk_ocr_page_seconds_bucket\\{[^}]*method=\"tesseract\"")
+        .containsPattern("clerk_ocr_page_seconds_bucket\\{[^}]*method=\"text_layer\"");
+    // Every metric the Grafana dashboard in deploy/ plots exists under that name.
+    String dashboard = java.nio.file.Files.readString(
+        java.nio.file.Path.of("..", "deploy", "grafana", "clerk-dashboard.json"));
+    java.util.regex.Matcher names =
+        java.util.regex.Pattern.compile("\\b(?:clerk|temporal)_[a-z_]+").matcher(dashboard);
+    java.util.Set<String> exported = new java.util.TreeSet<>();
+    for (String line : metrics.split("\n")) {
+      if (!line.startsWith("#") && !line.isBlank()) {
+        exported.add(line.split("[{ ]")[0]);
+      }
+    }
+    while (names.find()) {
+      assertThat(exported).as("metric used by deploy/grafana/clerk-dashboard.json").contains(names.group());
+    }
   }
 
   static void sql(String statement) throws Exception {

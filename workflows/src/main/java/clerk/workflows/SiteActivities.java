@@ -25,6 +25,12 @@ public interface SiteActivities {
   /** The stage's counters as the database has them. */
   StageCounters stageCounters(String subdomain, Stage stage);
 
+  /**
+   * The first stage whose documents are not all finished (completed + failed &lt; total), by the
+   * database's counters; {@link Stage#COMPLETED} when every stage is finished.
+   */
+  Stage stageToResume(String subdomain);
+
   /** Marks the site completed, with a note for the operator. */
   void completeSite(String subdomain, String note);
 }

@@ -106,6 +106,11 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       after = null;
       done.add(counters);
     }
+    if (recheck) {
+      // A reconcile signal that came during deploy: an earlier stage may have work again.
+      recheck = false;
+      resumeEarlierStage();
+    }
     stage = Stage.COMPLETED;
     if (note.isEmpty()) {
       note = summary(done);
@@ -148,6 +153,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       Workflow.await(() -> inFlight.isEmpty() || recheck);
       if (recheck) {
         recheck = false;
+        resumeEarlierStage();
         counters = site.beginStage(subdomain, stage);
         cursor = null;
         passFoundWork = true;
@@ -232,6 +238,23 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     }
   }
 
+  /**
+   * After a reconcile signal: when reconciliation sent documents of an earlier stage back to pending
+   * (their text vanished, say), drain what is in flight and continue as new from that stage. Versioned:
+   * histories recorded before this change never asked.
+   */
+  private void resumeEarlierStage() {
+    if (Workflow.getVersion("recheck-earlier-stages", Workflow.DEFAULT_VERSION, 1) != 1) {
+      return;
+    }
+    Stage earliest = site.stageToResume(subdomain);
+    if (earliest.ordinal() < stage.ordinal()) {
+      log.info("{}: reconciliation found {} work again; continuing from there", subdomain, earliest.dbName());
+      Workflow.await(inFlight::isEmpty);
+      Workflow.continueAsNew(new PipelineInput(subdomain, earliest, null));
+    }
+  }
+
   /** The operator-readable reason of a failed activity: the error's own message, or the timeout. */
   static String reason(ActivityFailure failure) {
     Throwable cause = failure.getCause();
@@ -249,15 +272,27 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     if (stage == Stage.OCR) {
       return "no documents: no PDFs under pdfs/ or _agendas/pdfs/";
     }
+    if (done.isEmpty()) {
+      // A run continued as new at this stage: the earlier stages ran in an earlier run.
+      return "nothing to " + stage.dbName();
+    }
     StageCounters previous = done.get(done.size() - 1);
-    return "nothing to " + stage.dbName() + ": all " + previous.total() + " documents failed "
-        + previous.stage().dbName();
+    return "nothing to " + stage.dbName() + ": all " + previous.total() + " " + documents(previous.total())
+        + " failed " + previous.stage().dbName();
   }
 
   private static String summary(List<StageCounters> done) {
+    if (done.isEmpty()) {
+      return "nothing left to do";
+    }
     int failed = done.stream().mapToInt(StageCounters::failed).sum();
     StageCounters first = done.get(0);
-    return first.total() + " documents, " + (failed == 0 ? "none failed" : failed + " failed");
+    return first.total() + " " + documents(first.total()) + ", "
+        + (failed == 0 ? "none failed" : failed + " failed");
+  }
+
+  private static String documents(int n) {
+    return n == 1 ? "document" : "documents";
   }
 
   @Override

@@ -133,6 +133,17 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
   }
 
   @Override
+  public synchronized Stage stageToResume(String subdomain) {
+    checkSite(subdomain);
+    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
+      if (statuses.containsKey(stage) && !counters(stage).finished()) {
+        return stage;
+      }
+    }
+    return Stage.COMPLETED;
+  }
+
+  @Override
   public synchronized void completeSite(String subdomain, String note) {
     checkSite(subdomain);
     siteNotes.add(note);

@@ -283,7 +283,7 @@ class SitePipelineWorkflowTest {
     }
 
     SiteResult result = WorkflowStub.fromTyped(first).getResult(SiteResult.class);
-    assertThat(result.note()).isEqualTo("1 documents, none failed");
+    assertThat(result.note()).isEqualTo("1 document, none failed");
     assertThat(site.attempts(Stage.OCR, site.documentIds().get(0))).isEqualTo(1);
   }
 
@@ -401,5 +401,44 @@ class SitePipelineWorkflowTest {
     assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 3, 3, 0));
     assertThat(site.successes(Stage.OCR, first)).isEqualTo(2);
     assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, 3, 3, 0));
+  }
+
+  @Test
+  void reconcileSignalInALaterStageGoesBackToTheStageThatHasWorkAgain() throws Exception {
+    FakeSite site = site(3);
+    List<String> ids = site.documentIds();
+    String first = ids.get(0);
+    String last = ids.get(2);
+    CountDownLatch lastCompiling = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.COMPILATION && document.id().equals(last) && attempt == 1) {
+            lastCompiling.countDown();
+            release.await();
+          }
+        });
+    SitePipelineWorkflow workflow = workflow();
+    WorkflowClient.start(workflow::run, PipelineInput.of(SITE));
+    try {
+      assertThat(lastCompiling.await(20, TimeUnit.SECONDS)).isTrue();
+      while (site.statusOf(Stage.COMPILATION, first) != FakeSite.Status.COMPLETED) {
+        Thread.sleep(10);
+      }
+      // Reconciliation found the first document's text gone: back to OCR, and so out of compilation.
+      site.reset(Stage.OCR, first);
+      site.reset(Stage.COMPILATION, first);
+      workflow.reconcile("reconciliation: text of " + first + " missing");
+    } finally {
+      release.countDown();
+    }
+
+    SiteResult result = WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
+    assertThat(site.successes(Stage.OCR, first)).as(site.stagesBegun() + " " + result).isEqualTo(2);
+    assertThat(site.successes(Stage.COMPILATION, first)).isEqualTo(2);
+    assertThat(site.successes(Stage.COMPILATION, last)).isEqualTo(1);
+    assertThat(site.stagesBegun()).containsSubsequence(Stage.COMPILATION, Stage.OCR, Stage.COMPILATION,
+        Stage.EXTRACTION, Stage.DEPLOY);
+    assertThat(result.stages().get(result.stages().size() - 1)).isEqualTo(counters(Stage.DEPLOY, 3, 3, 0));
   }
 }
