@@ -85,9 +85,11 @@ final class ReconcileCommand implements Callable<Integer> {
     if (!report.sites().isEmpty()) {
       System.out.println();
     }
+    // Recovered: its pipeline was signalled or restarted, or its state was repaired to completed.
     long recovered = report.sites().stream()
         .filter(s -> s.is(SiteReconciliation.Action.SIGNALLED) || s.is(SiteReconciliation.Action.RESTARTED)
-            || s.is(SiteReconciliation.Action.COMPLETED) || s.is(SiteReconciliation.Action.NONE))
+            || s.is(SiteReconciliation.Action.NONE)
+            || (s.is(SiteReconciliation.Action.COMPLETED) && s.repaired()))
         .count();
     System.out.println((report.dryRun() ? "Would recover " : "Recovered ") + recovered + " sites"
         + (report.allFailed() > 0 ? " (" + report.allFailed() + " with every document failed: see"
