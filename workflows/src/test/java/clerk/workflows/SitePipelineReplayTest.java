@@ -99,13 +99,7 @@ class SitePipelineReplayTest {
           io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
       env.registerSearchAttribute(ClerkSearchAttributes.STAGE.getName(),
           io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-      FakeSite site = new FakeSite(SITE, 3);
-      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
-      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
-      pipeline.registerActivitiesImplementations(site);
-      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
-      env.start();
-      WorkflowClient client = env.getWorkflowClient();
+      WorkflowClient client = startThreeDocumentSite(env);
       String workflowId = SitePipelineWorkflow.workflowId(SITE);
       SitePipelineWorkflow workflow = client.newWorkflowStub(SitePipelineWorkflow.class,
           WorkflowOptions.newBuilder()
@@ -126,16 +120,21 @@ class SitePipelineReplayTest {
     }
   }
 
+  /** Workers on both task queues over a fake site of three documents, as the worker has them. */
+  private static WorkflowClient startThreeDocumentSite(TestWorkflowEnvironment env) {
+    FakeSite site = new FakeSite(SITE, 3);
+    Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
+    pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+    pipeline.registerActivitiesImplementations(site);
+    env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
+    env.start();
+    return env.getWorkflowClient();
+  }
+
   /** Scenario (1) of SitePipelineWorkflowTest; returns its history as JSON. */
   private static String runThreeDocuments() {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      FakeSite site = new FakeSite(SITE, 3);
-      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
-      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
-      pipeline.registerActivitiesImplementations(site);
-      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
-      env.start();
-      WorkflowClient client = env.getWorkflowClient();
+      WorkflowClient client = startThreeDocumentSite(env);
       String workflowId = SitePipelineWorkflow.workflowId(SITE);
       SiteResult result =
           client
