@@ -148,7 +148,11 @@ public final class DocumentOcr {
       TesseractEngine engine = EnginePool.borrow(key);
       String text;
       try {
-        text = engine.read(image, settings.dpi());
+        text = engine.read(image, settings.dpi(), settings.pageTimeout());
+      } catch (TesseractEngine.PageTimeoutException e) {
+        // The same page would hang again on a retry: the document fails, with the page named.
+        EnginePool.giveBack(key, engine);
+        throw new BadDocumentException(pdf, "page " + number + ": " + e.getMessage(), e);
       } catch (IOException | RuntimeException e) {
         engine.close();
         throw new IOException(pdf + ": page " + number + ": Tesseract failed: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package clerk.activities.ocr;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -11,10 +12,17 @@ import java.util.Map;
  * @param tessdataPath directory holding {@code <lang>.traineddata}; null = detect (TESSDATA_PREFIX,
  *     then the usual Debian/Homebrew locations)
  * @param forceOcr true = OCR every page even when it has a usable text layer
+ * @param pageTimeout how long Tesseract may take on one page before the page (and so the document)
+ *     fails: a hung page must not hold an OCR slot for the activity's whole timeout
  */
-public record OcrSettings(String lang, int dpi, Path tessdataPath, boolean forceOcr) {
+public record OcrSettings(String lang, int dpi, Path tessdataPath, boolean forceOcr, Duration pageTimeout) {
   public static final String DEFAULT_LANG = "eng";
   public static final int DEFAULT_DPI = 300;
+  public static final Duration DEFAULT_PAGE_TIMEOUT = Duration.ofMinutes(2);
+
+  public OcrSettings(String lang, int dpi, Path tessdataPath, boolean forceOcr) {
+    this(lang, dpi, tessdataPath, forceOcr, DEFAULT_PAGE_TIMEOUT);
+  }
 
   public OcrSettings {
     if (lang == null || lang.isBlank()) {
@@ -23,6 +31,12 @@ public record OcrSettings(String lang, int dpi, Path tessdataPath, boolean force
     if (dpi < 72 || dpi > 1200) {
       throw new IllegalArgumentException("dpi must be between 72 and 1200, not " + dpi);
     }
+    if (pageTimeout == null) {
+      pageTimeout = DEFAULT_PAGE_TIMEOUT;
+    }
+    if (pageTimeout.isNegative() || pageTimeout.isZero() || pageTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("page timeout must be positive, not " + pageTimeout);
+    }
   }
 
   public static OcrSettings defaults() {
@@ -30,8 +44,8 @@ public record OcrSettings(String lang, int dpi, Path tessdataPath, boolean force
   }
 
   /**
-   * Reads CLERK_OCR_LANG, CLERK_OCR_DPI, CLERK_OCR_FORCE (true/false) and TESSDATA_PREFIX; anything
-   * unset keeps its default.
+   * Reads CLERK_OCR_LANG, CLERK_OCR_DPI, CLERK_OCR_FORCE (true/false), CLERK_OCR_PAGE_TIMEOUT
+   * (seconds) and TESSDATA_PREFIX; anything unset keeps its default.
    */
   public static OcrSettings fromEnv() {
     return fromEnv(System.getenv());
@@ -40,14 +54,24 @@ public record OcrSettings(String lang, int dpi, Path tessdataPath, boolean force
   static OcrSettings fromEnv(Map<String, String> env) {
     String dpi = env.get("CLERK_OCR_DPI");
     String tessdata = env.get("TESSDATA_PREFIX");
+    String timeout = env.get("CLERK_OCR_PAGE_TIMEOUT");
     return new OcrSettings(
         env.getOrDefault("CLERK_OCR_LANG", DEFAULT_LANG),
         dpi == null || dpi.isBlank() ? DEFAULT_DPI : Integer.parseInt(dpi.trim()),
         tessdata == null || tessdata.isBlank() ? null : Path.of(tessdata),
-        Boolean.parseBoolean(env.getOrDefault("CLERK_OCR_FORCE", "false")));
+        Boolean.parseBoolean(env.getOrDefault("CLERK_OCR_FORCE", "false")),
+        timeout == null || timeout.isBlank() ? DEFAULT_PAGE_TIMEOUT : Duration.ofSeconds(Long.parseLong(timeout.trim())));
   }
 
   public OcrSettings withForceOcr(boolean force) {
-    return new OcrSettings(lang, dpi, tessdataPath, force);
+    return new OcrSettings(lang, dpi, tessdataPath, force, pageTimeout);
+  }
+
+  public OcrSettings withDpi(int newDpi) {
+    return new OcrSettings(lang, newDpi, tessdataPath, forceOcr, pageTimeout);
+  }
+
+  public OcrSettings withPageTimeout(Duration timeout) {
+    return new OcrSettings(lang, dpi, tessdataPath, forceOcr, timeout);
   }
 }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import net.sourceforge.tess4j.ITessAPI;
 import net.sourceforge.tess4j.ITessAPI.TessBaseAPI;
 import net.sourceforge.tess4j.ITessAPI.TessPageSegMode;
 import net.sourceforge.tess4j.TessAPI;
@@ -65,8 +67,19 @@ final class TesseractEngine implements AutoCloseable {
     }
   }
 
-  /** Reads the text of a page image rendered at {@code dpi}. */
-  String read(BufferedImage image, int dpi) throws IOException {
+  /** Tesseract gave up on a page at its deadline. */
+  static final class PageTimeoutException extends IOException {
+    PageTimeoutException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Reads the text of a page image rendered at {@code dpi}, giving up after {@code timeout}: the
+   * deadline is Tesseract's own (its progress monitor), so the native call returns by itself and the
+   * engine stays usable; no thread is abandoned in native code.
+   */
+  String read(BufferedImage image, int dpi, Duration timeout) throws IOException {
     if (closed) {
       throw new IllegalStateException("engine closed");
     }
@@ -82,6 +95,18 @@ final class TesseractEngine implements AutoCloseable {
       api.TessBaseAPISetImage(handle, pixels.getByteBuffer(0, size), width, height, 1, stride);
       // After SetImage, which resets it; without it Tesseract guesses and warns on stderr.
       api.TessBaseAPISetSourceResolution(handle, dpi);
+      ITessAPI.ETEXT_DESC monitor = api.TessMonitorCreate();
+      int recognized;
+      try {
+        api.TessMonitorSetDeadlineMSecs(monitor, (int) timeout.toMillis());
+        recognized = api.TessBaseAPIRecognize(handle, monitor);
+      } finally {
+        api.TessMonitorDelete(monitor);
+      }
+      if (recognized != 0) {
+        throw new PageTimeoutException("Tesseract gave up after " + timeout.toSeconds()
+            + " s (CLERK_OCR_PAGE_TIMEOUT) or failed to recognise the page");
+      }
       Pointer text = api.TessBaseAPIGetUTF8Text(handle);
       if (text == null) {
         throw new IOException("Tesseract failed to recognise the page");

@@ -149,6 +149,26 @@ class DocumentOcrTest {
   }
 
   @Test
+  void aPageTesseractCannotFinishInTimeFailsTheDocumentNamingThePage() throws IOException {
+    Path pdf = pdf("slow.pdf", page(Style.DIGITAL, MOTION), page(Style.SCANNED_GRAY, ROLL_CALL));
+    // One millisecond stands in for a page that hangs: Tesseract's own deadline cuts it off.
+    DocumentOcr impatient = new DocumentOcr(
+        OcrSettings.defaults().withPageTimeout(java.time.Duration.ofMillis(1)));
+    List<Integer> written = new ArrayList<>();
+
+    assertThatThrownBy(() -> impatient.ocr(pdf, 1, (n, text, method) -> written.add(n)))
+        .isInstanceOf(BadDocumentException.class)
+        .hasMessageContaining("slow.pdf")
+        .hasMessageContaining("page 2: Tesseract gave up after");
+    assertThat(written).as("pages before the hung one are kept").containsExactly(1);
+
+    // The engine it used is still good for the next page.
+    List<String> texts = new ArrayList<>();
+    ocr.ocr(pdf, 2, (n, text, method) -> texts.add(text));
+    assertThat(cer(String.join("\n", ROLL_CALL), texts.get(0))).isLessThan(0.05);
+  }
+
+  @Test
   void blankScanIsReportedAsSuspicious() throws IOException {
     Path pdf = dir.resolve("blank-scan.pdf");
     try (PDDocument document = new PDDocument()) {
