@@ -29,8 +29,9 @@ echo "a new build" > "$jar"
 out="$(DESTDIR="$root/fs" bash "$here/install.sh" --jar "$jar")"
 [ "$out" = "installed: $root/fs/opt/clerk/clerk.jar" ] || { echo "FAIL: upgrade: $out" >&2; exit 1; }
 
-if command -v systemd-analyze >/dev/null; then
-  # The temporal CLI is not on this machine; the clerk units must verify clean.
+if command -v systemd-analyze >/dev/null && [ -x /usr/bin/java ]; then
+  # The clerk units must verify clean (verify also checks that ExecStart's /usr/bin/java exists; the
+  # temporal CLI of temporal-dev.service is not on a build machine, so that unit is not verified here).
   systemd-analyze verify "$root"/fs/etc/systemd/system/clerk-*.service "$root"/fs/etc/systemd/system/clerk-*.timer
 fi
 echo "install.sh: ok"
