@@ -1,0 +1,141 @@
+package clerk.worker;
+
+import clerk.activities.db.ReconciliationRuns;
+import clerk.activities.db.SiteRepository;
+import clerk.activities.db.SiteRow;
+import clerk.activities.storage.InvalidNameException;
+import clerk.activities.storage.SiteStorage;
+import clerk.workflows.Pipelines;
+import clerk.workflows.Stage;
+import clerk.workflows.StageCounters;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The JSON behind the worker's dashboard ({@code static/index.html}): {@code GET /v1/dashboard} for
+ * the overview, {@code GET /v1/sites/{subdomain}} for one site.
+ */
+@RestController
+public class DashboardController {
+  private static final List<Stage> STAGES = List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
+
+  private final SiteRepository repository;
+  private final ReconciliationRuns runs;
+  private final Pipelines pipelines;
+  private final ClerkSettings settings;
+
+  public DashboardController(
+      SiteRepository repository, ReconciliationRuns runs, Pipelines pipelines, ClerkSettings settings) {
+    this.repository = repository;
+    this.runs = runs;
+    this.pipelines = pipelines;
+    this.settings = settings;
+  }
+
+  @GetMapping("/v1/dashboard")
+  public Map<String, Object> dashboard() {
+    List<SiteRow> sites = repository.sites();
+    Instant now = Instant.now();
+    Duration threshold = settings.staleThreshold();
+    Map<String, Integer> byStage = new LinkedHashMap<>();
+    for (String stage : List.of("none", "ocr", "compilation", "extraction", "deploy", "completed")) {
+      byStage.put(stage, 0);
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Map<String, Object>> stuck = new ArrayList<>();
+    for (SiteRow site : sites) {
+      String stage = site.currentStage() == null ? "none" : site.currentStage().dbName();
+      byStage.merge(stage, 1, Integer::sum);
+      Map<String, Object> row = summary(site);
+      rows.add(row);
+      Duration quiet = Duration.between(site.updatedAt(), now);
+      if (site.currentStage() != null && site.currentStage() != Stage.COMPLETED && quiet.compareTo(threshold) >= 0) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("subdomain", site.subdomain());
+        s.put("stage", stage);
+        s.put("hoursStuck", Math.round(quiet.toMinutes() / 6.0) / 10.0);
+        stuck.add(s);
+      }
+    }
+    Map<String, Object> failureRates = new LinkedHashMap<>();
+    for (Stage stage : STAGES) {
+      int total = sites.stream().mapToInt(s -> s.counters(stage).total()).sum();
+      int failed = sites.stream().mapToInt(s -> s.counters(stage).failed()).sum();
+      Map<String, Object> rate = new LinkedHashMap<>();
+      rate.put("total", total);
+      rate.put("failed", failed);
+      rate.put("rate", total == 0 ? 0.0 : (double) failed / total);
+      failureRates.put(stage.dbName(), rate);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("generatedAt", now.toString());
+    out.put("staleThresholdHours", threshold.toMinutes() / 60.0);
+    out.put("sitesByStage", byStage);
+    out.put("stuckSites", stuck);
+    out.put("failureRates", failureRates);
+    out.put("lastReconciliation", runs.last().map(run -> {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("runId", run.id());
+      r.put("trigger", run.trigger());
+      r.put("status", run.status());
+      r.put("finishedAt", run.finishedAt().toString());
+      r.put("examined", run.examined());
+      r.put("repaired", run.repaired());
+      r.put("signalled", run.signalled());
+      r.put("restarted", run.restarted());
+      r.put("allFailed", run.allFailed());
+      r.put("errors", run.errors());
+      return r;
+    }).orElse(null));
+    out.put("sites", rows);
+    return out;
+  }
+
+  @GetMapping("/v1/sites/{subdomain}")
+  public ResponseEntity<Map<String, Object>> site(@PathVariable String subdomain) {
+    try {
+      SiteStorage.validateSubdomain(subdomain);
+    } catch (InvalidNameException e) {
+      return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+    }
+    SiteRow site = repository.site(subdomain);
+    if (site == null) {
+      return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "unknown site " + subdomain));
+    }
+    Map<String, Object> out = summary(site);
+    out.put("failedDocuments", repository.failedDocuments(subdomain));
+    out.put("lastError", site.lastErrorMessage());
+    try {
+      pipelines.progress(subdomain).ifPresent(p -> out.put("running", p));
+    } catch (RuntimeException temporalUnreachable) {
+      out.put("running", null);
+    }
+    return ResponseEntity.ok(out);
+  }
+
+  private Map<String, Object> summary(SiteRow site) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("subdomain", site.subdomain());
+    row.put("name", site.name());
+    row.put("stage", site.currentStage() == null ? "none" : site.currentStage().dbName());
+    Map<String, Object> counters = new LinkedHashMap<>();
+    for (Stage stage : STAGES) {
+      StageCounters c = site.counters(stage);
+      counters.put(stage.dbName(), Map.of("total", c.total(), "completed", c.completed(), "failed", c.failed()));
+    }
+    row.put("counters", counters);
+    row.put("updatedAt", site.updatedAt().toString());
+    row.put("note", site.note());
+    row.put("workflow", settings.workflowLink(site.subdomain()));
+    return row;
+  }
+}
