@@ -143,12 +143,17 @@ public final class DocumentOcr {
 
     private String tesseract(PDPage page, int number) throws IOException {
       checkRenderable(page, number);
-      BufferedImage image = render(number);
+      // A scan that is one full-page image, not much finer than the configured DPI, is read as it is
+      // (no rasterising); anything else is rendered at the configured DPI.
+      PageImage.Scan scan = pdfStep(number,
+          () -> PageImage.fullPageImage(page, MAX_PAGE_PIXELS, settings.dpi() * 3 / 2));
+      BufferedImage image = scan != null ? scan.image() : render(number);
+      int dpi = scan != null ? scan.dpi() : settings.dpi();
       EnginePool.Key key = engineKey();
       TesseractEngine engine = EnginePool.borrow(key);
       String text;
       try {
-        text = engine.read(image, settings.dpi(), settings.pageTimeout());
+        text = engine.read(image, dpi, settings.pageTimeout());
       } catch (TesseractEngine.PageTimeoutException e) {
         // The same page would hang again on a retry: the document fails, with the page named.
         EnginePool.giveBack(key, engine);
