@@ -50,6 +50,10 @@ final class ReconcileCommand implements Callable<Integer> {
           ? (int) services.settings().staleThreshold().toMinutes()
           : (int) Math.round(thresholdHours * 60);
       Reconciliations reconciliations = new Reconciliations(services.client(), services.settings());
+      if (Boolean.FALSE.equals(reconciliations.workerPolling())) {
+        throw new CliException(3, "no clerk worker polls task queue " + services.settings().taskQueue()
+            + ": reconciliation runs in the worker; start it (systemctl start clerk-worker, or clerk worker)");
+      }
       ReconciliationReport report =
           reconciliations.run(new ReconciliationRequest("cli", minutes, dryRun, site));
       if (json) {

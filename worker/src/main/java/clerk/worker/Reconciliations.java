@@ -26,6 +26,27 @@ public final class Reconciliations {
         .setWorkflowRunTimeout(settings.reconcileRunTimeout());
   }
 
+  /**
+   * Whether any worker polls the pipeline task queue, where reconciliation runs; null when the server
+   * cannot say (the Java test server). Without a worker a run would wait for its whole run timeout.
+   */
+  public Boolean workerPolling() {
+    try {
+      return client.getWorkflowServiceStubs().blockingStub().describeTaskQueue(
+              io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(settings.taskQueue()))
+                  .setTaskQueueType(io.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+                  .build())
+          .getPollersCount() > 0;
+    } catch (RuntimeException e) {
+      if (ReconciliationSchedule.code(e) == io.grpc.Status.Code.UNIMPLEMENTED) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   /** Runs it and waits for the report. */
   public ReconciliationReport run(ReconciliationRequest request) {
     // Unique even for two runs asked for in the same millisecond: each is its own run.

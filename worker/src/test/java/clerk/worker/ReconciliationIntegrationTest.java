@@ -69,6 +69,13 @@ class ReconciliationIntegrationTest {
     }
   }
 
+  @Test
+  @Order(5)
+  void theCliCanTellWhetherAWorkerPolls() {
+    // The Java test server cannot describe task queues (null); a real server says true here.
+    assertThat(reconciliations.workerPolling()).isNotEqualTo(Boolean.FALSE);
+  }
+
   static ReconciliationReport reconcile(int thresholdMinutes, boolean dryRun) {
     return reconciliations.run(new ReconciliationRequest("cli", thresholdMinutes, dryRun, null));
   }
