@@ -4,6 +4,7 @@ import clerk.workflows.TaskQueues;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +33,22 @@ public record ClerkSettings(
     String temporalUiUrl,
     Duration reconcileInterval,
     Duration staleThreshold,
-    Duration reconcileRunTimeout) {
+    Duration reconcileRunTimeout,
+    String workerRole) {
+
+  /** CLERK_WORKER_ROLE: {@code all} (site pipelines, reconciliation and OCR) or {@code ocr} (OCR only). */
+  public static final List<String> ROLES = List.of("all", "ocr");
+
+  public ClerkSettings {
+    if (!ROLES.contains(workerRole)) {
+      throw new IllegalArgumentException("CLERK_WORKER_ROLE=" + workerRole + ": one of " + ROLES);
+    }
+  }
+
+  /** An OCR-only worker: more OCR capacity on another machine, next to a full worker. */
+  public boolean ocrOnly() {
+    return workerRole.equals("ocr");
+  }
 
   public static ClerkSettings fromEnvironment() {
     return from(System.getenv());
@@ -63,7 +79,8 @@ public record ClerkSettings(
         or(get.apply("CLERK_TEMPORAL_UI_URL"), "http://localhost:8233"),
         duration("CLERK_RECONCILE_INTERVAL", or(get.apply("CLERK_RECONCILE_INTERVAL"), "15m")),
         duration("CLERK_STALE_THRESHOLD", or(get.apply("CLERK_STALE_THRESHOLD"), "2h")),
-        duration("CLERK_RECONCILE_TIMEOUT", or(get.apply("CLERK_RECONCILE_TIMEOUT"), "30m")));
+        duration("CLERK_RECONCILE_TIMEOUT", or(get.apply("CLERK_RECONCILE_TIMEOUT"), "30m")),
+        or(get.apply("CLERK_WORKER_ROLE"), "all"));
   }
 
   private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
@@ -114,12 +131,12 @@ public record ClerkSettings(
   public ClerkSettings withServices(String databaseUrl, String temporalAddress) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
-        httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout);
+        httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
-        httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout);
+        httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
   }
 }

@@ -46,9 +46,14 @@ public class ClerkWorkerApplication {
       app.addInitializers(context -> context.getBeanFactory().registerSingleton("clerkSettings", settings));
       ConfigurableApplicationContext context = app.run(args);
       try {
-        // The Temporal workers run now; reconcile once before saying we are ready.
-        SearchAttributeRegistration.register(context.getBean(io.temporal.client.WorkflowClient.class));
-        context.getBean(StartupReconciliation.class).run();
+        // The Temporal workers run now; reconcile once before saying we are ready. An OCR-only worker
+        // leaves that to the full worker, which runs the site pipelines and reconciliation.
+        if (settings.ocrOnly()) {
+          context.getBean(StartupReconciliation.class).skip("OCR-only worker (CLERK_WORKER_ROLE=ocr)");
+        } else {
+          SearchAttributeRegistration.register(context.getBean(io.temporal.client.WorkflowClient.class));
+          context.getBean(StartupReconciliation.class).run();
+        }
         context.getBean(RuntimeFile.class).write(context);
       } catch (RuntimeException e) {
         context.close();
@@ -69,6 +74,10 @@ public class ClerkWorkerApplication {
     p.put("server.port", s.httpPort());
     p.put("clerk.ocr-slots", s.ocrSlots());
     p.put("clerk.task-queue", s.taskQueue());
+    if (s.ocrOnly()) {
+      // application-ocr.yml: only the clerk-ocr Temporal worker.
+      p.put("spring.profiles.active", "ocr");
+    }
     return p;
   }
 }

@@ -48,6 +48,13 @@ public class StartupReconciliation implements HealthIndicator {
     ready = true;
   }
 
+  /** Ready without reconciling: another worker does it. */
+  public void skip(String why) {
+    outcome = "skipped: " + why;
+    ready = true;
+    log.info("start-up reconciliation skipped: {}", why);
+  }
+
   @Override
   public Health health() {
     Health.Builder health = ready ? Health.up() : Health.outOfService();
