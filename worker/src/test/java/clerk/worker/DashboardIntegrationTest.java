@@ -35,13 +35,8 @@ class DashboardIntegrationTest {
 
   @BeforeAll
   static void startWorker() throws Exception {
-    ClerkSettings settings = ClerkSettings.from(Map.of(
-        "CLERK_HOME", home.toString(),
-        "CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
-        "CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
-        "CLERK_HTTP_PORT", "0",
-        "CLERK_RECONCILE_INTERVAL", "off",
-        "CLERK_TEMPORAL_UI_URL", "http://temporal-ui.example:8233"));
+    ClerkSettings settings = TestWorkers.embedded(home,
+        "CLERK_RECONCILE_INTERVAL", "off", "CLERK_TEMPORAL_UI_URL", "http://temporal-ui.example:8233");
     worker = ClerkWorkerApplication.start(settings);
     base = "http://127.0.0.1:" + ((WebServerApplicationContext) worker.context()).getWebServer().getPort();
     SiteRepository repository = worker.context().getBean(SiteRepository.class);

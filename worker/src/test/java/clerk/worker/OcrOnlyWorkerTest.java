@@ -17,12 +17,7 @@ class OcrOnlyWorkerTest {
 
   @Test
   void anOcrOnlyWorkerPollsOnlyTheOcrQueueAndLeavesReconciliationToTheFullWorker() throws Exception {
-    ClerkSettings fullSettings = ClerkSettings.from(Map.of(
-        "CLERK_HOME", full.toString(),
-        "CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
-        "CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
-        "CLERK_HTTP_PORT", "0",
-        "CLERK_RECONCILE_INTERVAL", "off"));
+    ClerkSettings fullSettings = TestWorkers.embedded(full, "CLERK_RECONCILE_INTERVAL", "off");
     try (ClerkWorkerApplication.Running fullWorker = ClerkWorkerApplication.start(fullSettings)) {
       ClerkSettings shared = fullWorker.settings();
       ClerkSettings ocrSettings = ClerkSettings.from(Map.of(

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +24,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -48,11 +46,7 @@ class PipelineIntegrationTest {
 
   @BeforeAll
   static void startWorker() throws IOException {
-    settings = ClerkSettings.from(Map.of(
-        "CLERK_HOME", home.toString(),
-        "CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(freePort()),
-        "CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(freePort()),
-        "CLERK_HTTP_PORT", "0"));
+    settings = TestWorkers.embedded(home);
     samples = SampleSites.generate(settings.storageDir(), List.of(SITE));
     worker = ClerkWorkerApplication.start(settings);
   }
@@ -64,11 +58,6 @@ class PipelineIntegrationTest {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   SiteResult runPipeline(Pipelines pipelines, WorkflowClient client) throws Exception {
     assertThat(pipelines.start(SITE)).isTrue();

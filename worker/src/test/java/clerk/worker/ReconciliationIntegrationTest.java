@@ -20,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,12 +47,7 @@ class ReconciliationIntegrationTest {
 
   @BeforeAll
   static void startWorker() throws Exception {
-    ClerkSettings settings = ClerkSettings.from(Map.of(
-        "CLERK_HOME", home.toString(),
-        "CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
-        "CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
-        "CLERK_HTTP_PORT", "0",
-        "CLERK_RECONCILE_INTERVAL", "off"));
+    ClerkSettings settings = TestWorkers.embedded(home, "CLERK_RECONCILE_INTERVAL", "off");
     samples = SampleSites.generate(settings.storageDir(), List.of(SITE));
     worker = ClerkWorkerApplication.start(settings);
     repository = worker.context().getBean(SiteRepository.class);

@@ -42,8 +42,8 @@ class WorkerKilledIntegrationTest {
   void aKilledWorkerLosesNothingAndEverySiteCompletesAfterRestart() throws Exception {
     Map<String, String> env = Map.of(
         "CLERK_HOME", home.toString(),
-        "CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
-        "CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(PipelineIntegrationTest.freePort()),
+        "CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(TestWorkers.freePort()),
+        "CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(TestWorkers.freePort()),
         "CLERK_HTTP_PORT", "0",
         "CLERK_RECONCILE_INTERVAL", "off");
     ClerkSettings settings = ClerkSettings.from(env);
