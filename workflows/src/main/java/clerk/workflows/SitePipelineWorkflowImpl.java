@@ -70,6 +70,8 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   /** Set by the reconcile signal; the stage loop reacts to it. */
   private boolean recheck;
   private String lastReconciliation = "";
+  /** Counters of the stages finished, in this run and the runs it continued. */
+  private List<StageCounters> done = new ArrayList<>();
 
   private static RetryOptions documentRetries(int attempts) {
     return RetryOptions.newBuilder()
@@ -85,7 +87,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   public SiteResult run(PipelineInput input) {
     subdomain = input.subdomain();
     String after = input.afterDocumentId();
-    List<StageCounters> done = new ArrayList<>();
+    done = new ArrayList<>(input.finished());
     for (stage = input.stage() == null ? Stage.OCR : input.stage();
         stage != Stage.COMPLETED;
         stage = stage.next()) {
@@ -146,7 +148,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
           // Keep history bounded on sites with thousands of documents: drain, then start afresh
           // from the cursor (from the first document if reconciliation asked for a recheck).
           Workflow.await(inFlight::isEmpty);
-          Workflow.continueAsNew(new PipelineInput(subdomain, stage, recheck ? null : cursor));
+          Workflow.continueAsNew(new PipelineInput(subdomain, stage, recheck ? null : cursor, done));
         }
         continue;
       }
@@ -251,7 +253,9 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     if (earliest.ordinal() < stage.ordinal()) {
       log.info("{}: reconciliation found {} work again; continuing from there", subdomain, earliest.dbName());
       Workflow.await(inFlight::isEmpty);
-      Workflow.continueAsNew(new PipelineInput(subdomain, earliest, null));
+      // The stages from `earliest` on run again: their old counters are dropped.
+      Workflow.continueAsNew(new PipelineInput(subdomain, earliest, null,
+          done.stream().filter(c -> c.stage().ordinal() < earliest.ordinal()).toList()));
     }
   }
 

@@ -106,6 +106,11 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
     return pending;
   }
 
+  /** A document done in a stage by an earlier run. */
+  synchronized void complete(Stage stage, String documentId) {
+    stage(stage).put(documentId, Status.COMPLETED);
+  }
+
   /** What reconciliation does when a document's output vanished: back to pending in the stage. */
   synchronized void reset(Stage stage, String documentId) {
     stage(stage).put(documentId, Status.PENDING);

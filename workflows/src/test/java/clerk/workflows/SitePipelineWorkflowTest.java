@@ -441,4 +441,20 @@ class SitePipelineWorkflowTest {
         Stage.EXTRACTION, Stage.DEPLOY);
     assertThat(result.stages().get(result.stages().size() - 1)).isEqualTo(counters(Stage.DEPLOY, 3, 3, 0));
   }
+
+  @Test
+  void aContinuedRunReportsTheStagesItsEarlierRunsFinished() {
+    FakeSite site = site(3);
+    // What a run that continued as new after OCR receives.
+    StageCounters ocr = counters(Stage.OCR, 3, 3, 0);
+    site.beginStage(SITE, Stage.OCR);
+    site.documentIds().forEach(id -> site.complete(Stage.OCR, id));
+
+    SiteResult result = workflow().run(new PipelineInput(SITE, Stage.COMPILATION, null, List.of(ocr)));
+
+    assertThat(result.stages()).extracting(StageCounters::stage)
+        .containsExactly(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
+    assertThat(result.stages().get(0)).isEqualTo(ocr);
+    assertThat(result.note()).isEqualTo("3 documents, none failed");
+  }
 }
