@@ -1,9 +1,10 @@
-// The clerk dashboard: renders /v1/dashboard and /v1/sites/{site}. Every value from the server is
-// put in the page as text (textContent), never as HTML: site names and failure reasons come from
-// file names and PDFs.
+// The clerk dashboard: renders /v1/dashboard and /v1/sites/{site}. Every value from the server goes
+// into the page as text (textContent), never as HTML: site names and failure reasons come from file
+// names and PDFs.
 "use strict";
 
 const STAGES = ["ocr", "compilation", "extraction", "deploy"];
+const REFRESH_MS = 10000;
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -12,24 +13,31 @@ function el(tag, text, cls) {
   return e;
 }
 
+function cell(...nodes) {
+  const td = document.createElement("td");
+  td.append(...nodes);
+  return td;
+}
+
+// A table row; plain values become text cells.
 function row(cells) {
   const tr = document.createElement("tr");
   for (const c of cells) tr.appendChild(c instanceof Node ? c : el("td", c));
   return tr;
 }
 
-function link(href, text) {
+function link(href, text, external) {
   const a = el("a", text);
   a.href = href;
-  a.target = "_blank";
-  a.rel = "noopener";
+  if (external) {
+    a.target = "_blank";
+    a.rel = "noopener";
+  }
   return a;
 }
 
-function cell(node) {
-  const td = document.createElement("td");
-  td.appendChild(node);
-  return td;
+function siteLink(subdomain) {
+  return link("#site=" + encodeURIComponent(subdomain), subdomain);
 }
 
 function counters(c) {
@@ -44,28 +52,34 @@ function ago(iso) {
   return Math.round(minutes / 6) / 10 + " h ago";
 }
 
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString() : "—";
+}
+
+function fill(id, rows, empty) {
+  const body = document.getElementById(id).tBodies[0];
+  body.replaceChildren(...(rows.length ? rows : [row([el("td", empty, "ok")])]));
+}
+
 async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error || response.statusText);
+  const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+  let body;
+  try {
+    body = await response.json();
+  } catch (e) {
+    throw new Error(response.status + " " + response.statusText);
+  }
+  if (!response.ok) throw new Error(body.error || response.status + " " + response.statusText);
   return body;
 }
 
-function fill(id, rows) {
-  const table = document.getElementById(id);
-  const body = table.tBodies[0] || table;
-  body.replaceChildren(...rows);
-}
-
-async function showOverview() {
-  const d = await getJson("/v1/dashboard");
-  document.getElementById("generated").textContent = "as of " + new Date(d.generatedAt).toLocaleString();
+function showOverview(d) {
+  document.getElementById("generated").textContent = "as of " + when(d.generatedAt);
   fill("by-stage", Object.entries(d.sitesByStage).map(([stage, n]) => row([stage, el("td", n, "num")])));
   document.getElementById("stuck-rule").textContent =
-    "not completed, no progress for " + d.staleThresholdHours + " h";
-  fill("stuck", d.stuckSites.length
-    ? d.stuckSites.map(s => row([cell(siteLink(s.subdomain)), s.stage, el("td", s.hoursStuck + " h", "stuck")]))
-    : [row([el("td", "none", "ok")])]);
+    "not completed, no progress for more than " + d.staleThresholdHours + " h";
+  fill("stuck", d.stuckSites.map(s =>
+    row([cell(siteLink(s.subdomain)), s.stage, el("td", s.hoursStuck + " h", "stuck")])), "none");
   fill("failure-rates", STAGES.map(stage => {
     const r = d.failureRates[stage];
     return row([stage, el("td", (100 * r.rate).toFixed(1) + " %", r.failed ? "failed num" : "num"),
@@ -73,63 +87,83 @@ async function showOverview() {
   }));
   const rec = document.getElementById("reconciliation");
   rec.replaceChildren();
-  if (d.lastReconciliation) {
-    const r = d.lastReconciliation;
-    for (const [k, v] of [["status", r.status], ["finished", new Date(r.finishedAt).toLocaleString()],
-        ["trigger", r.trigger], ["examined", r.examined], ["repaired", r.repaired], ["signalled", r.signalled],
-        ["restarted", r.restarted], ["all failed", r.allFailed], ["errors", r.errors.join("; ") || "none"]]) {
-      rec.append(el("dt", k), el("dd", v, k === "status" && v !== "success" ? "failed" : ""));
-    }
-  } else {
-    rec.append(el("dt", "status"), el("dd", "never run"));
+  const r = d.lastReconciliation;
+  const facts = r
+    ? [["status", r.status], ["finished", when(r.finishedAt)], ["trigger", r.trigger],
+      ["examined", r.examined], ["repaired", r.repaired], ["signalled", r.signalled],
+      ["restarted", r.restarted], ["all failed", r.allFailed], ["errors", r.errors.join("; ") || "none"]]
+    : [["status", "never run"]];
+  for (const [k, v] of facts) {
+    const bad = (k === "status" && r && v !== "success") || (k === "errors" && v !== "none");
+    rec.append(el("dt", k), el("dd", v, bad ? "failed" : ""));
   }
   fill("sites", d.sites.map(s => {
-    const tr = row([cell(siteLink(s.subdomain)), s.stage, ...STAGES.map(st => counters(s.counters[st])),
-      ago(s.updatedAt), cell(link(s.workflow, "open"))]);
+    const tr = row([cell(siteLink(s.subdomain), el("div", s.name, "muted")), s.stage,
+      ...STAGES.map(st => counters(s.counters[st])), ago(s.updatedAt),
+      cell(link(s.workflow, "Temporal UI", true))]);
+    tr.className = "click";
+    tr.addEventListener("click", e => {
+      if (!e.target.closest("a")) location.hash = "site=" + encodeURIComponent(s.subdomain);
+    });
     return tr;
-  }));
-  document.getElementById("overview").hidden = false;
-  document.getElementById("site").hidden = true;
+  }), "no sites yet");
+  fill("recent-failures", d.recentFailures.map(f =>
+    row([cell(siteLink(f.subdomain)), f.documentId, f.stage, el("td", f.error, "reason")])), "none");
 }
 
-function siteLink(subdomain) {
-  const a = el("a", subdomain);
-  a.href = "#site=" + encodeURIComponent(subdomain);
-  return a;
-}
-
-async function showSite(subdomain) {
-  const s = await getJson("/v1/sites/" + encodeURIComponent(subdomain));
-  document.getElementById("site-name").textContent = s.subdomain + (s.name ? " — " + s.name : "") + " (" + s.stage + ")";
+function showSite(s) {
+  document.getElementById("generated").textContent = "as of " + when(new Date().toISOString());
+  document.getElementById("site-name").textContent =
+    s.subdomain + (s.name ? " — " + s.name : "") + " (" + s.stage + ")";
   document.getElementById("site-workflow").href = s.workflow;
+  document.getElementById("site-running").textContent = s.running
+    ? "running: " + String(s.running.stage).toLowerCase() + ", " + s.running.inFlight.length +
+      (s.running.inFlight.length === 1 ? " document" : " documents") + " in flight" +
+      (s.running.note ? "; " + s.running.note : "")
+    : "no pipeline running" + (s.note ? "; note: " + s.note : "") +
+      (s.completedAt ? "; completed " + when(s.completedAt) : "");
+  const lastError = document.getElementById("site-last-error");
+  lastError.hidden = !s.lastError;
+  lastError.textContent = s.lastError
+    ? "last error (" + s.lastError.stage + ", " + when(s.lastError.at) + "): " + s.lastError.message : "";
   fill("site-counters", STAGES.map(st => {
     const c = s.counters[st];
-    return row([st, el("td", c.total, "num"), el("td", c.completed, "num"), el("td", c.failed, c.failed ? "failed num" : "num")]);
+    return row([st, el("td", c.total, "num"), el("td", c.completed, "num"),
+      el("td", c.failed, c.failed ? "failed num" : "num")]);
   }));
-  document.getElementById("site-running").textContent = s.running
-    ? "running: " + s.running.stage.toLowerCase() + ", " + s.running.inFlight.length + " documents in flight"
-    : (s.note ? "note: " + s.note : "no pipeline running");
-  fill("site-failed", s.failedDocuments.length
-    ? s.failedDocuments.map(f => row([f.documentId, f.stage, el("td", f.error, "failed")]))
-    : [row([el("td", "none", "ok")])]);
-  document.getElementById("overview").hidden = true;
-  document.getElementById("site").hidden = false;
+  fill("site-failed", s.failedDocuments.map(f =>
+    row([f.documentId, f.stage, el("td", f.error, "reason")])), "none");
 }
 
+// Renders what the address asks for; an older render finishing late is dropped.
+let generation = 0;
 async function render() {
+  const mine = ++generation;
   const error = document.getElementById("error");
   try {
     const match = location.hash.match(/^#site=(.+)$/);
-    if (match) await showSite(decodeURIComponent(match[1]));
-    else await showOverview();
+    const subdomain = match ? decodeURIComponent(match[1]) : null;
+    const data = await getJson(subdomain ? "/v1/sites/" + encodeURIComponent(subdomain) : "/v1/dashboard");
+    if (mine !== generation) return;
+    if (subdomain) showSite(data);
+    else showOverview(data);
+    document.getElementById("overview").hidden = !!subdomain;
+    document.getElementById("site").hidden = !subdomain;
     error.hidden = true;
-    document.body.dataset.rendered = "true";
+    document.body.dataset.rendered = subdomain ? "site" : "overview";
   } catch (e) {
+    if (mine !== generation) return;
     error.textContent = "cannot load: " + e.message;
     error.hidden = false;
+    // Keep the last data on screen through a refresh error, but not another view's.
+    const wanted = location.hash.startsWith("#site=") ? "site" : "overview";
+    if (document.body.dataset.rendered !== wanted) {
+      document.getElementById("overview").hidden = true;
+      document.getElementById("site").hidden = true;
+    }
   }
 }
 
 window.addEventListener("hashchange", render);
-setInterval(render, 10000);
+setInterval(render, REFRESH_MS);
 render();

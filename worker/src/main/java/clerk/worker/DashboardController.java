@@ -22,11 +22,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The JSON behind the worker's dashboard ({@code static/index.html}): {@code GET /v1/dashboard} for
- * the overview, {@code GET /v1/sites/{subdomain}} for one site.
+ * the overview, {@code GET /v1/sites/{subdomain}} for one site. Everything comes from the database
+ * except a site's live progress, which is the running pipeline's query.
  */
 @RestController
 public class DashboardController {
-  private static final List<Stage> STAGES = List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
+  private static final List<Stage> STAGES =
+      List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
+  /** How many of the latest failed documents (all sites) the overview lists. */
+  static final int RECENT_FAILURES = 20;
 
   private final SiteRepository repository;
   private final ReconciliationRuns runs;
@@ -53,23 +57,25 @@ public class DashboardController {
     List<Map<String, Object>> rows = new ArrayList<>();
     List<Map<String, Object>> stuck = new ArrayList<>();
     for (SiteRow site : sites) {
-      String stage = site.currentStage() == null ? "none" : site.currentStage().dbName();
-      byStage.merge(stage, 1, Integer::sum);
-      Map<String, Object> row = summary(site);
-      rows.add(row);
+      byStage.merge(stage(site), 1, Integer::sum);
+      rows.add(summary(site));
+      // Same rule as the clerk_stuck_sites gauge (SiteRepository#stageCounts): started, not completed,
+      // and no progress for more than the threshold.
       Duration quiet = Duration.between(site.updatedAt(), now);
-      if (site.currentStage() != null && site.currentStage() != Stage.COMPLETED && quiet.compareTo(threshold) >= 0) {
+      if (site.currentStage() != null && site.currentStage() != Stage.COMPLETED
+          && quiet.compareTo(threshold) > 0) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("subdomain", site.subdomain());
-        s.put("stage", stage);
+        s.put("stage", stage(site));
         s.put("hoursStuck", Math.round(quiet.toMinutes() / 6.0) / 10.0);
+        s.put("updatedAt", site.updatedAt().toString());
         stuck.add(s);
       }
     }
     Map<String, Object> failureRates = new LinkedHashMap<>();
     for (Stage stage : STAGES) {
-      int total = sites.stream().mapToInt(s -> s.counters(stage).total()).sum();
-      int failed = sites.stream().mapToInt(s -> s.counters(stage).failed()).sum();
+      long total = sites.stream().mapToLong(s -> s.counters(stage).total()).sum();
+      long failed = sites.stream().mapToLong(s -> s.counters(stage).failed()).sum();
       Map<String, Object> rate = new LinkedHashMap<>();
       rate.put("total", total);
       rate.put("failed", failed);
@@ -82,20 +88,8 @@ public class DashboardController {
     out.put("sitesByStage", byStage);
     out.put("stuckSites", stuck);
     out.put("failureRates", failureRates);
-    out.put("lastReconciliation", runs.last().map(run -> {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("runId", run.id());
-      r.put("trigger", run.trigger());
-      r.put("status", run.status());
-      r.put("finishedAt", run.finishedAt().toString());
-      r.put("examined", run.examined());
-      r.put("repaired", run.repaired());
-      r.put("signalled", run.signalled());
-      r.put("restarted", run.restarted());
-      r.put("allFailed", run.allFailed());
-      r.put("errors", run.errors());
-      return r;
-    }).orElse(null));
+    out.put("recentFailures", recentFailures());
+    out.put("lastReconciliation", lastReconciliation());
     out.put("sites", rows);
     return out;
   }
@@ -109,16 +103,28 @@ public class DashboardController {
     }
     SiteRow site = repository.site(subdomain);
     if (site == null) {
-      return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "unknown site " + subdomain));
+      return ResponseEntity.status(HttpStatus.NOT_FOUND)
+          .body(Map.of("error", "unknown site " + subdomain));
     }
     Map<String, Object> out = summary(site);
-    out.put("failedDocuments", repository.failedDocuments(subdomain));
-    out.put("lastError", site.lastErrorMessage());
-    try {
-      pipelines.progress(subdomain).ifPresent(p -> out.put("running", p));
-    } catch (RuntimeException temporalUnreachable) {
-      out.put("running", null);
+    out.put("startedAt", text(site.startedAt()));
+    out.put("completedAt", text(site.completedAt()));
+    Map<String, Object> lastError = null;
+    if (site.lastErrorMessage() != null) {
+      lastError = new LinkedHashMap<>();
+      lastError.put("stage", site.lastErrorStage());
+      lastError.put("message", site.lastErrorMessage());
+      lastError.put("at", text(site.lastErrorAt()));
     }
+    out.put("lastError", lastError);
+    out.put("failedDocuments", repository.failedDocuments(subdomain));
+    Object running = null;
+    try {
+      running = pipelines.progress(subdomain).orElse(null);
+    } catch (RuntimeException temporalUnreachable) {
+      // The page still shows what the database knows.
+    }
+    out.put("running", running);
     return ResponseEntity.ok(out);
   }
 
@@ -126,16 +132,60 @@ public class DashboardController {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("subdomain", site.subdomain());
     row.put("name", site.name());
-    row.put("stage", site.currentStage() == null ? "none" : site.currentStage().dbName());
+    row.put("stage", stage(site));
     Map<String, Object> counters = new LinkedHashMap<>();
     for (Stage stage : STAGES) {
       StageCounters c = site.counters(stage);
-      counters.put(stage.dbName(), Map.of("total", c.total(), "completed", c.completed(), "failed", c.failed()));
+      Map<String, Object> n = new LinkedHashMap<>();
+      n.put("total", c.total());
+      n.put("completed", c.completed());
+      n.put("failed", c.failed());
+      counters.put(stage.dbName(), n);
     }
     row.put("counters", counters);
     row.put("updatedAt", site.updatedAt().toString());
     row.put("note", site.note());
     row.put("workflow", settings.workflowLink(site.subdomain()));
     return row;
+  }
+
+  /** The latest documents that failed a stage, any site, newest first. */
+  private List<Map<String, Object>> recentFailures() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (SiteRepository.RecentFailure failure : repository.recentFailures(RECENT_FAILURES)) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("subdomain", failure.subdomain());
+      f.put("documentId", failure.documentId());
+      f.put("stage", failure.stage());
+      f.put("error", failure.error());
+      f.put("at", failure.at().toString());
+      out.add(f);
+    }
+    return out;
+  }
+
+  private Map<String, Object> lastReconciliation() {
+    return runs.last().map(run -> {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("runId", run.id());
+      r.put("trigger", run.trigger());
+      r.put("status", run.status());
+      r.put("finishedAt", text(run.finishedAt()));
+      r.put("examined", run.examined());
+      r.put("repaired", run.repaired());
+      r.put("signalled", run.signalled());
+      r.put("restarted", run.restarted());
+      r.put("allFailed", run.allFailed());
+      r.put("errors", run.errors());
+      return r;
+    }).orElse(null);
+  }
+
+  private static String stage(SiteRow site) {
+    return site.currentStage() == null ? "none" : site.currentStage().dbName();
+  }
+
+  private static String text(Instant at) {
+    return at == null ? null : at.toString();
   }
 }

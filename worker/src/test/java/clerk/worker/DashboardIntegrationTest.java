@@ -1,20 +1,30 @@
 package clerk.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import clerk.activities.db.SiteRepository;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,12 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
- * The worker's dashboard end to end: a real worker serves it, headless Chromium (Debian's package,
- * installed by bin/test) runs its JavaScript, and the rendered page is checked. With
- * {@code -Dclerk.screenshot=true} it also writes docs/dashboard.png.
+ * The worker's dashboard end to end: a real worker serves it, headless Chromium (Debian's package
+ * {@code chromium}) runs its JavaScript, and the rendered DOM is checked. The pipeline does not run:
+ * the state is written straight into the database. With {@code -Dclerk.screenshot=true} the test also
+ * writes docs/dashboard.png.
  */
 class DashboardIntegrationTest {
+  /** A failure reason as a hostile PDF could make it: it must show as text, never run. */
   static final String EVIL = "<script>document.title='owned'</script> truncated PDF";
+  static final String TIMEOUT = "page 3: Tesseract timed out after 120 s";
+  static final String SITE_ERROR = "<img src=x onerror=\"document.title='owned'\"> storage folder missing";
+  static final String UI = "http://temporal-ui.example:8233";
 
   @TempDir static Path home;
   static ClerkWorkerApplication.Running worker;
@@ -36,12 +51,15 @@ class DashboardIntegrationTest {
   @BeforeAll
   static void startWorker() throws Exception {
     ClerkSettings settings = TestWorkers.embedded(home,
-        "CLERK_RECONCILE_INTERVAL", "off", "CLERK_TEMPORAL_UI_URL", "http://temporal-ui.example:8233");
+        "CLERK_RECONCILE_INTERVAL", "off",
+        "CLERK_STALE_THRESHOLD", "2h",
+        "CLERK_TEMPORAL_UI_URL", UI);
     worker = ClerkWorkerApplication.start(settings);
-    base = "http://127.0.0.1:" + ((WebServerApplicationContext) worker.context()).getWebServer().getPort();
+    int port = ((WebServerApplicationContext) worker.context()).getWebServer().getPort();
+    base = "http://127.0.0.1:" + port;
     SiteRepository repository = worker.context().getBean(SiteRepository.class);
 
-    // A completed site with a failed document, and a site stuck in OCR for three hours.
+    // A completed site: 4 minutes, 3 through every stage, 1 failed OCR, 1 more failed compilation.
     String done = "alameda.ca.us";
     repository.ensureSite(done, "Alameda, CA");
     List<DocumentRef> docs = new ArrayList<>();
@@ -51,24 +69,37 @@ class DashboardIntegrationTest {
     repository.syncDocuments(done, docs, Map.of());
     repository.enterStage(done, Stage.OCR);
     for (DocumentRef d : docs.subList(0, 3)) {
-      repository.markCompleted(d, Stage.OCR, 2, "2 text layer");
+      repository.markCompleted(d, Stage.OCR, 2, "text layer");
+    }
+    repository.markFailed(done, Stage.OCR, docs.get(3).id(), EVIL);
+    repository.enterStage(done, Stage.COMPILATION);
+    for (DocumentRef d : docs.subList(0, 2)) {
       repository.markCompleted(d, Stage.COMPILATION, null, null);
       repository.markCompleted(d, Stage.EXTRACTION, null, null);
       repository.markCompleted(d, Stage.DEPLOY, null, null);
     }
-    repository.markFailed(done, Stage.OCR, docs.get(3).id(), EVIL);
-    repository.completeSite(done, "4 documents, 1 failed");
+    repository.markFailed(done, Stage.COMPILATION, docs.get(2).id(), TIMEOUT);
+    repository.completeSite(done, "4 documents, 2 failed");
 
+    // A site stuck in OCR for three hours, with a site-level error.
     String stuck = "springfield.il.us";
     repository.ensureSite(stuck, "Springfield, IL");
     DocumentRef s1 = new DocumentRef(stuck, "agendas", "PlanningCommission", "2024-02-01");
     DocumentRef s2 = new DocumentRef(stuck, "agendas", "PlanningCommission", "2024-02-02");
     repository.syncDocuments(stuck, List.of(s1, s2), Map.of());
     repository.enterStage(stuck, Stage.OCR);
-    repository.markCompleted(s1, Stage.OCR, 5, "5 tesseract");
-    try (Connection c = repository.dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.execute("UPDATE sites SET updated_at = now() - interval '3 hours' WHERE subdomain = '" + stuck + "'");
+    repository.markCompleted(s1, Stage.OCR, 5, "tesseract");
+    try (Connection c = repository.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "UPDATE sites SET updated_at = now() - interval '3 hours', last_error_stage = 'ocr',"
+                + " last_error_message = ?, last_error_at = now() WHERE subdomain = ?")) {
+      s.setString(1, SITE_ERROR);
+      s.setString(2, stuck);
+      assertThat(s.executeUpdate()).isEqualTo(1);
     }
+
+    // A site registered but never started: counted, never stuck.
+    repository.ensureSite("berkeley.ca.us", "Berkeley, CA");
   }
 
   @AfterAll
@@ -79,63 +110,157 @@ class DashboardIntegrationTest {
   }
 
   @Test
-  void theOverviewShowsStagesStuckSitesFailureRatesAndTheLastReconciliation() throws Exception {
+  void theOverviewShowsStagesStuckSitesFailureRatesFailuresAndTheLastReconciliation() throws Exception {
     String dom = chromium("--dump-dom", base + "/");
 
-    assertThat(dom).contains("data-rendered=\"true\"");
-    assertThat(dom).contains("alameda.ca.us", "springfield.il.us");
-    assertThat(dom).contains("not completed, no progress for 2 h");
-    assertThat(dom).containsPattern("springfield\\.il\\.us</a></td><td>ocr</td><td class=\"stuck\">3 h");
-    // Failure rate of OCR: 1 of 6 documents.
-    assertThat(dom).contains("16.7 %", "1 of 6");
+    assertThat(dom).contains("data-rendered=\"overview\"");
+    assertThat(dom).doesNotContain("cannot load");
+    assertThat(text(section(dom, "by-stage"))).contains("none 1", "ocr 1", "completed 1", "deploy 0");
+    assertThat(text(section(dom, "stuck"))).isEqualTo("springfield.il.us ocr 3 h");
+    assertThat(dom).contains("not completed, no progress for more than 2 h");
+    // OCR: 1 of 6 documents failed; compilation: 1 of the 4 that passed OCR.
+    assertThat(text(section(dom, "failure-rates")))
+        .contains("ocr 16.7 % 1 of 6", "compilation 25.0 % 1 of 4", "deploy 0.0 %");
     // The start-up reconciliation ran and is shown.
-    assertThat(dom).containsPattern("<dt>trigger</dt><dd[^>]*>startup</dd>");
-    assertThat(dom).contains("http://temporal-ui.example:8233/namespaces/default/workflows/site-pipeline%2Falameda.ca.us");
+    assertThat(text(section(dom, "reconciliation"))).contains("status success", "trigger startup");
+    String sites = text(section(dom, "sites"));
+    assertThat(sites).contains("alameda.ca.us Alameda, CA completed 3/4 (1 failed) 2/3 (1 failed) 2/2 2/2",
+        "springfield.il.us Springfield, IL ocr 1/2", "berkeley.ca.us Berkeley, CA none");
+    assertThat(dom).contains("href=\"" + UI + "/namespaces/default/workflows/site-pipeline%2Falameda.ca.us\"");
+    assertThat(dom).contains("href=\"#site=springfield.il.us\"");
+    assertThat(text(section(dom, "recent-failures"))).contains(
+        "alameda.ca.us minutes/CityCouncil/2024-01-03 compilation " + TIMEOUT,
+        "alameda.ca.us minutes/CityCouncil/2024-01-04 ocr " + EVIL);
+    assertNothingInjected(dom);
+
     if (Boolean.getBoolean("clerk.screenshot")) {
-      chromium("--screenshot=" + Path.of("..", "docs", "dashboard.png").toAbsolutePath(), "--window-size=1280,900",
-          base + "/");
+      Path png = Path.of("..", "docs", "dashboard.png").toAbsolutePath().normalize();
+      chromium("--screenshot=" + png, "--window-size=1280,1000", base + "/");
+      assertThat(png).isNotEmptyFile();
     }
   }
 
   @Test
-  void aSiteShowsItsCountersAndFailedDocumentsWithReasonsAsText() throws Exception {
+  void aSiteShowsItsCountersFailedDocumentsWithReasonsAndItsWorkflow() throws Exception {
     String dom = chromium("--dump-dom", base + "/#site=alameda.ca.us");
 
-    assertThat(dom).contains("data-rendered=\"true\"");
+    assertThat(dom).contains("data-rendered=\"site\"");
     assertThat(dom).contains("alameda.ca.us — Alameda, CA (completed)");
-    assertThat(dom).contains("minutes/CityCouncil/2024-01-04");
-    // The reason is shown as text: escaped, not run.
-    assertThat(dom).contains("&lt;script&gt;document.title='owned'&lt;/script&gt; truncated PDF");
-    assertThat(dom).doesNotContain("<script>document.title");
-    assertThat(dom).contains("<title>clerk</title>");
+    assertThat(dom).containsPattern("<section id=\"site\">");
+    assertThat(dom).containsPattern("<section id=\"overview\" hidden=\"\">");
+    assertThat(text(section(dom, "site-counters")))
+        .contains("ocr 4 3 1", "compilation 3 2 1", "extraction 2 2 0", "deploy 2 2 0");
+    assertThat(text(section(dom, "site-failed"))).isEqualTo(
+        "document stage reason minutes/CityCouncil/2024-01-03 compilation " + TIMEOUT
+            + " minutes/CityCouncil/2024-01-04 ocr " + EVIL);
+    assertThat(dom).contains("id=\"site-workflow\" target=\"_blank\" rel=\"noopener\" href=\""
+        + UI + "/namespaces/default/workflows/site-pipeline%2Falameda.ca.us\"");
+    assertThat(dom).contains("no pipeline running; note: 4 documents, 2 failed");
+    assertNothingInjected(dom);
   }
 
   @Test
-  void theApiRefusesBadAndUnknownSites() throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    var unknown = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/sites/nowhere.example.us")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+  void aStuckSiteShowsItsLastErrorAsText() throws Exception {
+    String dom = chromium("--dump-dom", base + "/#site=springfield.il.us");
+
+    assertThat(dom).contains("data-rendered=\"site\"");
+    assertThat(text(section(dom, "site-last-error"))).startsWith("last error (ocr, ").endsWith(SITE_ERROR);
+    assertThat(text(section(dom, "site-failed"))).endsWith("none");
+    assertNothingInjected(dom);
+  }
+
+  @Test
+  void anUnknownSiteShowsAnError() throws Exception {
+    String dom = chromium("--dump-dom", base + "/#site=nowhere.example.us");
+
+    assertThat(text(section(dom, "error"))).isEqualTo("cannot load: unknown site nowhere.example.us");
+    assertThat(dom).doesNotContain("data-rendered");
+  }
+
+  @Test
+  void theApiAnswersJsonAndRefusesBadAndUnknownSites() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    HttpResponse<String> overview = get("/v1/dashboard");
+    assertThat(overview.statusCode()).isEqualTo(200);
+    JsonNode d = json.readTree(overview.body());
+    assertThat(d.get("sitesByStage").get("ocr").asInt()).isEqualTo(1);
+    assertThat(d.get("stuckSites")).hasSize(1);
+    assertThat(d.get("stuckSites").get(0).get("hoursStuck").asDouble()).isBetween(2.9, 3.1);
+    assertThat(d.get("failureRates").get("ocr").get("failed").asInt()).isEqualTo(1);
+    assertThat(d.get("failureRates").get("ocr").get("total").asInt()).isEqualTo(6);
+    assertThat(d.get("lastReconciliation").get("trigger").asText()).isEqualTo("startup");
+    assertThat(d.get("sites")).hasSize(3);
+
+    JsonNode site = json.readTree(get("/v1/sites/alameda.ca.us").body());
+    assertThat(site.get("failedDocuments")).hasSize(2);
+    assertThat(site.get("failedDocuments").get(1).get("error").asText()).isEqualTo(EVIL);
+    assertThat(site.get("running").isNull()).isTrue();
+
+    HttpResponse<String> unknown = get("/v1/sites/nowhere.example.us");
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.body()).contains("unknown site nowhere.example.us");
-    var invalid = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/sites/Not_A_Site")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(json.readTree(unknown.body()).get("error").asText()).isEqualTo("unknown site nowhere.example.us");
+    HttpResponse<String> invalid = get("/v1/sites/Not_A_Site");
     assertThat(invalid.statusCode()).isEqualTo(400);
-    assertThat(invalid.body()).contains("invalid subdomain");
+    assertThat(json.readTree(invalid.body()).get("error").asText()).contains("invalid subdomain");
+  }
+
+  /** Only the page's own script element, no element from a reason, and its code never ran. */
+  static void assertNothingInjected(String dom) {
+    assertThat(dom.split("<script", -1)).hasSize(2);
+    assertThat(dom).contains("<script src=\"dashboard.js\"></script>");
+    assertThat(dom).doesNotContain("<img", "owned</title>");
+    assertThat(dom).contains("<title>clerk</title>");
+  }
+
+  static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The serialized element with this id, up to its matching closing tag (no nesting of the same tag). */
+  static String section(String dom, String id) {
+    Matcher open = Pattern.compile("<(\\w+)[^>]*\\bid=\"" + Pattern.quote(id) + "\"[^>]*>").matcher(dom);
+    assertThat(open.find()).as("element #" + id + " in\n" + dom).isTrue();
+    int end = dom.indexOf("</" + open.group(1) + ">", open.end());
+    return dom.substring(open.start(), end);
+  }
+
+  /** Text content of serialized HTML: tags become spaces, entities decoded, whitespace collapsed. */
+  static String text(String html) {
+    return html.replaceAll("<[^>]*>", " ").replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&quot;", "\"").replace("&nbsp;", " ").replace("&amp;", "&")
+        .replaceAll("\\s+", " ").strip();
+  }
+
+  /** Debian's chromium; missing it is a failure, not a skip: CI installs it. */
+  static Path chromiumBinary() {
+    for (String dir : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin")
+        .split(File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "chromium");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return fail("headless Chromium is needed to test the dashboard but `chromium` is not on the PATH:"
+        + " install the Debian package (apt-get install -y chromium)");
   }
 
   /** Runs headless Chromium (flags as this machine needs them: no sandbox as root, no background network). */
   static String chromium(String... args) throws IOException, InterruptedException {
-    Path binary = Path.of("/usr/bin/chromium");
-    assertThat(binary).as("Debian's chromium package (bin/test installs it)").isExecutable();
     Path profile = Files.createTempDirectory(home, "chromium");
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--virtual-time-budget=5000"));
+    Path log = profile.resolveSibling(profile.getFileName() + ".log");
+    List<String> command = new ArrayList<>(List.of(chromiumBinary().toString(), "--headless", "--no-sandbox",
+        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectError(home.resolve("chromium.log").toFile()).start();
+    Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(home.resolve("chromium.log"))).isZero();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("chromium did not finish in 60 s: " + Files.readString(log));
+    }
+    assertThat(p.exitValue()).as("chromium exit status; its log:\n" + Files.readString(log)).isZero();
     return out;
   }
 }

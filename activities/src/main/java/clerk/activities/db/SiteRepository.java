@@ -482,6 +482,26 @@ public final class SiteRepository {
     });
   }
 
+  /** The latest documents that failed a stage, any site, newest first. */
+  public List<RecentFailure> recentFailures(int limit) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT subdomain, document_id, error_stage, error, updated_at FROM documents"
+              + " WHERE 'failed' IN (ocr_status, compilation_status, extraction_status, deploy_status)"
+              + " ORDER BY updated_at DESC, subdomain, document_id LIMIT ?")) {
+        s.setInt(1, limit);
+        List<RecentFailure> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new RecentFailure(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                r.getTimestamp(5).toInstant()));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
   /** Total pages of the site's documents that completed OCR. */
   public long pages(String subdomain) {
     return transaction(c -> {
@@ -522,5 +542,7 @@ public final class SiteRepository {
   }
 
   public record FailedDocument(String documentId, String stage, String error) {}
+
+  public record RecentFailure(String subdomain, String documentId, String stage, String error, Instant at) {}
 
 }
