@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.activities.ocr.DocumentOcr;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
@@ -25,6 +26,8 @@ public class ClerkWorkerApplication {
     @Override
     public void close() {
       context.close();
+      // The Temporal workers have drained: no OCR activity holds an engine any more.
+      DocumentOcr.closeIdleEngines();
       services.close();
     }
   }

@@ -56,6 +56,11 @@ public final class DocumentOcr {
     this.settings = settings;
   }
 
+  /** Ends the Tesseract engines kept for reuse; for a worker that is stopping. */
+  public static void closeIdleEngines() {
+    EnginePool.closeIdle();
+  }
+
   public OcrSettings settings() {
     return settings;
   }
