@@ -42,11 +42,14 @@ public class DocumentActivitiesImpl implements DocumentActivities {
   @Override
   public DocumentOutcome compileDocument(DocumentRef d) {
     return Failures.badInputIsFinal(() -> {
+      if (!repository.hasEntered(d, Stage.COMPILATION)) {
+        return sentBack(d, Stage.COMPILATION);
+      }
       if (!storage.isTextComplete(d)) {
         throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
       }
       List<String> pages = storage.readPages(d);
-      repository.transaction(c -> {
+      boolean marked = repository.transaction(c -> {
         try (PreparedStatement delete = c.prepareStatement(
                 "DELETE FROM pages WHERE subdomain = ? AND document_id = ?");
             PreparedStatement insert = c.prepareStatement(
@@ -68,15 +71,23 @@ public class DocumentActivitiesImpl implements DocumentActivities {
           }
           insert.executeBatch();
         }
-        repository.markCompleted(c, d, Stage.COMPILATION, pages.size(), null);
-        return null;
+        if (!repository.markCompleted(c, d, Stage.COMPILATION, pages.size(), null)) {
+          c.rollback(); // the pages came from text that is being redone
+          return false;
+        }
+        return true;
       });
-      return new DocumentOutcome(d.id(), pages.size(), pages.size() + " pages indexed");
+      return marked
+          ? new DocumentOutcome(d.id(), pages.size(), pages.size() + " pages indexed")
+          : sentBack(d, Stage.COMPILATION);
     });
   }
 
   @Override
   public DocumentOutcome extractDocument(DocumentRef d) {
+    if (!repository.hasEntered(d, Stage.EXTRACTION)) {
+      return sentBack(d, Stage.EXTRACTION);
+    }
     return Failures.badInputIsFinal(() -> repository.transaction(c -> {
       List<String> pages = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement(
@@ -91,9 +102,21 @@ public class DocumentActivitiesImpl implements DocumentActivities {
       }
       List<Motion> motions = extractor.extract(pages);
       MotionWriter.replace(c, d.subdomain(), d.id(), motions);
-      repository.markCompleted(c, d, Stage.EXTRACTION, null, null);
+      if (!repository.markCompleted(c, d, Stage.EXTRACTION, null, null)) {
+        c.rollback(); // the motions came from pages that are being redone
+        return sentBack(d, Stage.EXTRACTION);
+      }
       return new DocumentOutcome(d.id(), pages.size(), motions.size() + " motions");
     }));
+  }
+
+  /**
+   * Reconciliation sent the document back to an earlier stage while this one was pending or running:
+   * nothing is written; the pipeline runs this stage again after the earlier one.
+   */
+  private static DocumentOutcome sentBack(DocumentRef d, Stage stage) {
+    log.info("{}: {} skipped: an earlier stage of the document runs again", d, stage.dbName());
+    return DocumentOutcome.superseded(d.id(), "sent back to an earlier stage by reconciliation");
   }
 
   @Override

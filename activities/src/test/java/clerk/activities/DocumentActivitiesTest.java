@@ -190,6 +190,32 @@ class DocumentActivitiesTest {
   }
 
   @Test
+  void aDocumentSentBackToOcrIsNotCompiledOrExtractedFromItsOldOutput() throws Exception {
+    SampleDocument digital = sample(DocumentRef.MINUTES, 0);
+    ocr.ocrDocument(digital.ref());
+    site.beginStage(SITE, Stage.COMPILATION);
+    documents.compileDocument(digital.ref());
+    site.beginStage(SITE, Stage.EXTRACTION);
+    // Reconciliation found the text gone and sent the document back to OCR, stages after it too;
+    // the activities of the later stages were already queued.
+    storage.removeText(digital.ref());
+    repository.syncDocuments(SITE, samples.stream().map(SampleDocument::ref).toList(), Map.of());
+    assertThat(repository.hasEntered(digital.ref(), Stage.COMPILATION)).isFalse();
+    String pages = dump("SELECT page, text FROM pages ORDER BY page");
+
+    DocumentOutcome extracted = documents.extractDocument(digital.ref());
+    DocumentOutcome compiled = documents.compileDocument(digital.ref());
+
+    assertThat(extracted.superseded()).isTrue();
+    assertThat(compiled.superseded()).isTrue();
+    assertThat(compiled.detail()).contains("reconciliation");
+    assertThat(dump("SELECT page, text FROM pages ORDER BY page")).isEqualTo(pages);
+    assertThat(count("SELECT count(*) FROM motions")).isZero();
+    assertThat(repository.counters(SITE, Stage.COMPILATION).completed()).isZero();
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
   void compilationRefusesADocumentWhoseTextVanished() throws IOException {
     SampleDocument digital = sample(DocumentRef.MINUTES, 0);
     ocr.ocrDocument(digital.ref());

@@ -6,5 +6,15 @@ package clerk.workflows;
  *
  * @param pages the document's page count
  * @param detail a short note for the operator, e.g. {@code "3 text layer, 2 ocr"} or {@code "2 motions"}
+ * @param superseded true when the activity changed nothing because reconciliation sent the document
+ *     back to an earlier stage while it ran; the stage runs again once the earlier one is done
  */
-public record DocumentOutcome(String documentId, int pages, String detail) {}
+public record DocumentOutcome(String documentId, int pages, String detail, boolean superseded) {
+  public DocumentOutcome(String documentId, int pages, String detail) {
+    this(documentId, pages, detail, false);
+  }
+
+  public static DocumentOutcome superseded(String documentId, String reason) {
+    return new DocumentOutcome(documentId, 0, reason, true);
+  }
+}

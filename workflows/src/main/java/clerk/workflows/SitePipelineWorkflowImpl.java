@@ -177,12 +177,17 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     // The summary names the document in the Temporal UI's event history.
     String summary = stage.dbName() + " " + document.id();
     try {
-      switch (stage) {
+      DocumentOutcome outcome = switch (stage) {
         case OCR -> Workflow.newActivityStub(OcrActivities.class,
             ActivityOptions.newBuilder(OCR_OPTIONS).setSummary(summary).build()).ocrDocument(document);
         case COMPILATION -> documentStub(summary).compileDocument(document);
         case EXTRACTION -> documentStub(summary).extractDocument(document);
         default -> throw new IllegalStateException("no per-document activity for " + stage);
+      };
+      if (outcome.superseded()) {
+        // Reconciliation sent it back to an earlier stage: the pass that reruns that stage (its
+        // reconcile signal continues the pipeline from there) brings it here again.
+        return;
       }
       counters = counters.plus(true);
       countDocument("completed");

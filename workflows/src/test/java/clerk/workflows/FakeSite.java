@@ -192,6 +192,11 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
     try {
       run(stage, document, attempt);
       synchronized (this) {
+        if (stage != Stage.OCR
+            && stage(Stage.values()[stage.ordinal() - 1]).get(document.id()) != Status.COMPLETED) {
+          // As the real activities do: sent back to an earlier stage meanwhile, nothing marked.
+          return DocumentOutcome.superseded(document.id(), "sent back");
+        }
         stage(stage).put(document.id(), Status.COMPLETED);
       }
       successes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();

@@ -443,6 +443,42 @@ class SitePipelineWorkflowTest {
   }
 
   @Test
+  void aDocumentSentBackWhileInFlightIsNotCountedAndRunsTheStageAgainAfterTheEarlierOne()
+      throws Exception {
+    FakeSite site = site(3);
+    String last = site.documentIds().get(2);
+    CountDownLatch lastCompiling = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == Stage.COMPILATION && document.id().equals(last) && attempt == 1) {
+            lastCompiling.countDown();
+            release.await();
+          }
+        });
+    SitePipelineWorkflow workflow = workflow();
+    WorkflowClient.start(workflow::run, PipelineInput.of(SITE));
+    try {
+      assertThat(lastCompiling.await(20, TimeUnit.SECONDS)).isTrue();
+      // Reconciliation sends the document being compiled back to OCR; its compilation then ends
+      // without marking anything (the activity sees OCR pending).
+      site.reset(Stage.OCR, last);
+      site.reset(Stage.COMPILATION, last);
+      workflow.reconcile("reconciliation: text of " + last + " missing");
+    } finally {
+      release.countDown();
+    }
+
+    SiteResult result = WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
+    assertThat(site.successes(Stage.OCR, last)).isEqualTo(2);
+    assertThat(site.attempts(Stage.COMPILATION, last)).isEqualTo(2);
+    assertThat(site.successes(Stage.COMPILATION, last)).as("the superseded run marked nothing").isEqualTo(1);
+    assertThat(result.stages()).extracting(StageCounters::stage)
+        .containsExactly(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
+    assertThat(result.stages()).allSatisfy(c -> assertThat(c.completed()).isEqualTo(3));
+  }
+
+  @Test
   void aContinuedRunReportsTheStagesItsEarlierRunsFinished() {
     FakeSite site = site(3);
     // What a run that continued as new after OCR receives.

@@ -232,8 +232,12 @@ public final class SiteRepository {
   /**
    * Marks a document completed in a stage, inside the caller's transaction (with the stage's own
    * writes). Running it twice changes nothing the second time.
+   *
+   * @return false, changing nothing, when an earlier stage of the document is no longer completed:
+   *     reconciliation sent it back (its text vanished) while this stage worked on the old output, so
+   *     the caller must roll its writes back and the stage runs again after the earlier one
    */
-  public void markCompleted(Connection c, DocumentRef d, Stage stage, Integer pages, String ocrMethod)
+  public boolean markCompleted(Connection c, DocumentRef d, Stage stage, Integer pages, String ocrMethod)
       throws SQLException {
     String st = stage.dbName();
     try (PreparedStatement s = c.prepareStatement(
@@ -241,24 +245,53 @@ public final class SiteRepository {
             + " pages = coalesce(?, pages), ocr_method = coalesce(?, ocr_method),"
             + " error = CASE WHEN error_stage = ? THEN NULL ELSE error END,"
             + " error_stage = CASE WHEN error_stage = ? THEN NULL ELSE error_stage END"
-            + " WHERE subdomain = ? AND document_id = ?")) {
+            + " WHERE subdomain = ? AND document_id = ? AND " + entered(stage))) {
       s.setObject(1, pages);
       s.setString(2, ocrMethod);
       s.setString(3, st);
       s.setString(4, st);
       s.setString(5, d.subdomain());
       s.setString(6, d.id());
-      if (s.executeUpdate() != 1) {
-        throw new IllegalStateException("document " + d + " is not registered");
+      if (s.executeUpdate() == 1) {
+        return true;
       }
     }
+    if (!isRegistered(c, d)) {
+      throw new IllegalStateException("document " + d + " is not registered");
+    }
+    return false;
   }
 
-  public void markCompleted(DocumentRef d, Stage stage, Integer pages, String ocrMethod) {
-    transaction(c -> {
-      markCompleted(c, d, stage, pages, ocrMethod);
-      return null;
+  public boolean markCompleted(DocumentRef d, Stage stage, Integer pages, String ocrMethod) {
+    return transaction(c -> markCompleted(c, d, stage, pages, ocrMethod));
+  }
+
+  /** Whether the document has completed every stage before {@code stage}, so it may run it. */
+  public boolean hasEntered(DocumentRef d, Stage stage) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT " + entered(stage) + " FROM documents WHERE subdomain = ? AND document_id = ?")) {
+        s.setString(1, d.subdomain());
+        s.setString(2, d.id());
+        try (ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            throw new IllegalStateException("document " + d + " is not registered");
+          }
+          return r.getBoolean(1);
+        }
+      }
     });
+  }
+
+  private static boolean isRegistered(Connection c, DocumentRef d) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT 1 FROM documents WHERE subdomain = ? AND document_id = ?")) {
+      s.setString(1, d.subdomain());
+      s.setString(2, d.id());
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
   }
 
   /**

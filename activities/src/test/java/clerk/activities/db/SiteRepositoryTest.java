@@ -65,6 +65,22 @@ class SiteRepositoryTest {
   }
 
   @Test
+  void aStageIsNotMarkedCompletedOverAnEarlierStageSentBack() {
+    repo.syncDocuments(SITE, List.of(a, b), Map.of());
+    repo.markCompleted(a, Stage.OCR, 2, null);
+    // b never finished OCR, as when reconciliation sent it back while compilation ran.
+    assertThat(repo.markCompleted(b, Stage.COMPILATION, 2, null)).isFalse();
+    assertThat(repo.markCompleted(a, Stage.EXTRACTION, null, null)).isFalse();
+    assertThat(repo.markCompleted(a, Stage.COMPILATION, 2, null)).isTrue();
+    assertThat(repo.hasEntered(b, Stage.COMPILATION)).isFalse();
+    assertThat(repo.hasEntered(a, Stage.EXTRACTION)).isTrue();
+    assertThat(repo.counters(SITE, Stage.COMPILATION)).isEqualTo(new StageCounters(Stage.COMPILATION, 1, 1, 0));
+    assertThatThrownBy(() -> repo.markCompleted(
+        new DocumentRef(SITE, "minutes", "CityCouncil", "1999-01-01"), Stage.OCR, 1, null))
+        .hasMessageContaining("not registered");
+  }
+
+  @Test
   void aCompletedDocumentIsNotFailedByALateFailureReport() {
     repo.syncDocuments(SITE, List.of(a), Map.of());
     repo.markCompleted(a, Stage.OCR, 2, null);
