@@ -25,6 +25,11 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    return migrate(dryRun);
+  }
+
+  /** Also {@code clerk sites import}: one way to bring a storage tree in. */
+  static int migrate(boolean dryRun) {
     try (Services services = new Services(ClerkCli.settings())) {
       SiteStorage storage = services.storage();
       SiteRepository repository = services.repository();
@@ -51,6 +56,9 @@ final class MigrateCommand implements Callable<Integer> {
               + ocr.failed() + " failed" + (repair.partial() > 0 ? ", " + repair.partial()
                   + " with a half-written text folder (OCR resumes them)" : "")
               + "  [stage " + repair.stage().dbName() + "]");
+          for (String problem : repair.problems()) {
+            System.out.println("      problem: " + problem);
+          }
           migrated++;
         } catch (RuntimeException e) {
           System.out.println("  " + site + ": error: " + e.getMessage());

@@ -1,7 +1,5 @@
 package clerk.cli;
 
-import clerk.activities.SiteInventory;
-import clerk.activities.db.SiteRepository;
 import clerk.activities.storage.SiteStorage;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -44,33 +42,16 @@ final class SitesCommand implements Runnable {
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {
-        "Registers every site folder found in STORAGE_DIR, with document counters computed from disk",
-        "(a document whose txt/ folder holds all its pages counts as OCR completed)."
+        "Registers every site folder found in STORAGE_DIR and sets its document counters and stage",
+        "from disk: the same as 'clerk migrate-stuck-sites'."
       })
   static final class Import implements Callable<Integer> {
+    @Option(names = "--dry-run", description = "report only: nothing written")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-      try (Services services = new Services(ClerkCli.settings())) {
-        SiteStorage storage = services.storage();
-        SiteRepository repository = services.repository();
-        SiteInventory inventory = new SiteInventory(storage, repository);
-        int problems = 0;
-        var sites = storage.listSites();
-        for (String subdomain : sites) {
-          repository.ensureSite(subdomain, null);
-          SiteInventory.Found found = inventory.sync(subdomain);
-          repository.recountCounters(subdomain);
-          System.out.printf("%s: %d documents, %d with text on disk%n",
-              subdomain, found.documents(), found.textComplete());
-          for (String p : found.problems()) {
-            System.out.println("  problem: " + p);
-            problems++;
-          }
-        }
-        System.out.println("imported " + sites.size() + " sites from " + storage.root()
-            + (problems == 0 ? "" : " (" + problems + " problems)"));
-        return 0;
-      }
+      return MigrateCommand.migrate(dryRun);
     }
   }
 }

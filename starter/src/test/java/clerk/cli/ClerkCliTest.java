@@ -123,10 +123,14 @@ class ClerkCliTest {
   @Test
   void importRegistersSitesWithCountersFromDisk() throws Exception {
     SampleSites.generate(home.resolve("storage"), List.of("alameda.ca.us"));
+    java.nio.file.Path stray = home.resolve("storage/alameda.ca.us/pdfs/CityCouncil/2024-05-01.PDF");
+    java.nio.file.Files.writeString(stray, "%PDF-1.4");
     assertThat(clerk("db", "upgrade").exit()).isZero();
     Run imported = clerk("sites", "import");
     assertThat(imported.exit()).isZero();
-    assertThat(imported.out()).contains("imported 1 sites");
+    assertThat(imported.out()).contains("  alameda.ca.us: 0/7 completed, 0 failed  [stage ocr]")
+        .contains("      problem: " + stray + ": the extension must be lowercase .pdf")
+        .contains("Migrated 1 sites");
 
     Run status = clerk("status", "--json");
     assertThat(status.exit()).isZero();
