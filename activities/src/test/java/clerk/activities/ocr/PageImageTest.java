@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import clerk.activities.sample.SamplePdfs;
 import clerk.activities.sample.SamplePdfs.SamplePage;
 import clerk.activities.sample.SamplePdfs.Style;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,29 @@ class PageImageTest {
       PageImage.Scan scan = scanOf(style);
       assertThat(scan).as(style.name()).isNotNull();
       assertThat(scan.dpi()).as(style.name()).isEqualTo(SamplePdfs.SCAN_DPI);
+    }
+  }
+
+  @Test
+  void aGrayScanIsReadAsOneBytePerPixelWithTheSamePixels() throws IOException {
+    Path pdf = dir.resolve("gray.pdf");
+    SamplePdfs.write(pdf, List.of(new SamplePage(Style.SCANNED_GRAY, LINES)), 7);
+    try (PDDocument document = Loader.loadPDF(pdf.toFile())) {
+      PageImage.Scan scan = PageImage.fullPageImage(document.getPage(0), DocumentOcr.MAX_PAGE_PIXELS, 450);
+      assertThat(scan.image().getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+      PDImageXObject xobject = (PDImageXObject) document.getPage(0).getResources()
+          .getXObject(document.getPage(0).getResources().getXObjectNames().iterator().next());
+      BufferedImage rgb = xobject.getImage();
+      assertThat(rgb.getType()).as("what PDFBox would have handed over").isEqualTo(BufferedImage.TYPE_INT_RGB);
+      int dark = 0;
+      for (int y = 0; y < rgb.getHeight(); y++) {
+        for (int x = 0; x < rgb.getWidth(); x++) {
+          int gray = scan.image().getRaster().getSample(x, y, 0);
+          assertThat(gray).isEqualTo(rgb.getRGB(x, y) & 0xff);
+          dark += gray < 128 ? 1 : 0;
+        }
+      }
+      assertThat(dark).as("the page has text").isPositive();
     }
   }
 
