@@ -6,10 +6,15 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.apache.pdfbox.contentstream.operator.Operator;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSNumber;
@@ -116,12 +121,32 @@ final class PageImage {
   static BufferedImage pixels(PDImageXObject image) throws IOException {
     if (image.getColorSpace() instanceof PDDeviceGray && image.getBitsPerComponent() == 8
         && image.getDecode() == null && image.getColorKeyMask() == null) {
-      WritableRaster raster = image.getRawRaster();
+      WritableRaster raster = isJpeg(image) ? readJpeg(image) : image.getRawRaster();
       if (raster.getNumBands() == 1 && raster.getSampleModel() instanceof PixelInterleavedSampleModel
           && raster.getDataBuffer().getDataType() == DataBuffer.TYPE_BYTE) {
         return new BufferedImage(GRAY, raster, false, null);
       }
     }
     return image.getImage();
+  }
+
+  private static boolean isJpeg(PDImageXObject image) {
+    return List.of(COSName.DCT_DECODE).equals(image.getStream().getFilters());
+  }
+
+  /**
+   * Decodes a JPEG stream straight into its raster. PDFBox's DCT filter would decode it into a
+   * growing byte buffer first and copy that into the raster: twice the page's bytes at the peak.
+   */
+  private static WritableRaster readJpeg(PDImageXObject image) throws IOException {
+    ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
+    try (InputStream in = image.createInputStream(List.of(COSName.DCT_DECODE.getName()));
+        ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+      reader.setInput(iis);
+      Raster raster = reader.readRaster(0, null);
+      return raster instanceof WritableRaster writable ? writable : image.getRawRaster();
+    } finally {
+      reader.dispose();
+    }
   }
 }
