@@ -337,25 +337,43 @@ class SitePipelineWorkflowTest {
     assertThat(result.note()).isEqualTo("2 documents, 2 failed");
   }
 
+  /** Holds the first attempt of one document in one stage until released. */
+  static final class Hold {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch released = new CountDownLatch(1);
+
+    void awaitStarted() throws InterruptedException {
+      assertThat(started.await(20, TimeUnit.SECONDS)).as("the held document started").isTrue();
+    }
+
+    void release() {
+      released.countDown();
+    }
+  }
+
+  static Hold hold(FakeSite site, Stage held, String documentId) {
+    Hold hold = new Hold();
+    site.behave(
+        (stage, document, attempt) -> {
+          if (stage == held && document.id().equals(documentId) && attempt == 1) {
+            hold.started.countDown();
+            hold.released.await();
+          }
+        });
+    return hold;
+  }
+
   @Test
   void reconcileSignalRedrivesPendingDocumentsButNotOnesInFlight() throws Exception {
     FakeSite site = site(3);
     List<String> ids = site.documentIds();
     String first = ids.get(0);
     String last = ids.get(2);
-    CountDownLatch lastStarted = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    site.behave(
-        (stage, document, attempt) -> {
-          if (stage == Stage.OCR && document.id().equals(last) && attempt == 1) {
-            lastStarted.countDown();
-            release.await();
-          }
-        });
+    Hold hold = hold(site, Stage.OCR, last);
     SitePipelineWorkflow workflow = workflow();
     WorkflowClient.start(workflow::run, PipelineInput.of(SITE));
     try {
-      assertThat(lastStarted.await(20, TimeUnit.SECONDS)).isTrue();
+      hold.awaitStarted();
       // The first document finished; its text vanished, and reconciliation sent it back to pending.
       while (site.statusOf(Stage.OCR, first) != FakeSite.Status.COMPLETED) {
         Thread.sleep(10);
@@ -368,7 +386,7 @@ class SitePipelineWorkflowTest {
       assertThat(workflow.progress().lastReconciliation()).isEqualTo("reconciliation: text of " + first + " missing");
       assertThat(workflow.progress().inFlight()).containsExactly(last);
     } finally {
-      release.countDown();
+      hold.release();
     }
 
     SiteResult result = WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
@@ -409,19 +427,11 @@ class SitePipelineWorkflowTest {
     List<String> ids = site.documentIds();
     String first = ids.get(0);
     String last = ids.get(2);
-    CountDownLatch lastCompiling = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    site.behave(
-        (stage, document, attempt) -> {
-          if (stage == Stage.COMPILATION && document.id().equals(last) && attempt == 1) {
-            lastCompiling.countDown();
-            release.await();
-          }
-        });
+    Hold hold = hold(site, Stage.COMPILATION, last);
     SitePipelineWorkflow workflow = workflow();
     WorkflowClient.start(workflow::run, PipelineInput.of(SITE));
     try {
-      assertThat(lastCompiling.await(20, TimeUnit.SECONDS)).isTrue();
+      hold.awaitStarted();
       while (site.statusOf(Stage.COMPILATION, first) != FakeSite.Status.COMPLETED) {
         Thread.sleep(10);
       }
@@ -430,7 +440,7 @@ class SitePipelineWorkflowTest {
       site.reset(Stage.COMPILATION, first);
       workflow.reconcile("reconciliation: text of " + first + " missing");
     } finally {
-      release.countDown();
+      hold.release();
     }
 
     SiteResult result = WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
@@ -447,26 +457,18 @@ class SitePipelineWorkflowTest {
       throws Exception {
     FakeSite site = site(3);
     String last = site.documentIds().get(2);
-    CountDownLatch lastCompiling = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    site.behave(
-        (stage, document, attempt) -> {
-          if (stage == Stage.COMPILATION && document.id().equals(last) && attempt == 1) {
-            lastCompiling.countDown();
-            release.await();
-          }
-        });
+    Hold hold = hold(site, Stage.COMPILATION, last);
     SitePipelineWorkflow workflow = workflow();
     WorkflowClient.start(workflow::run, PipelineInput.of(SITE));
     try {
-      assertThat(lastCompiling.await(20, TimeUnit.SECONDS)).isTrue();
+      hold.awaitStarted();
       // Reconciliation sends the document being compiled back to OCR; its compilation then ends
       // without marking anything (the activity sees OCR pending).
       site.reset(Stage.OCR, last);
       site.reset(Stage.COMPILATION, last);
       workflow.reconcile("reconciliation: text of " + last + " missing");
     } finally {
-      release.countDown();
+      hold.release();
     }
 
     SiteResult result = WorkflowStub.fromTyped(workflow).getResult(SiteResult.class);
