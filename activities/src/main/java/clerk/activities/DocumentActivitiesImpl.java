@@ -45,6 +45,7 @@ public class DocumentActivitiesImpl implements DocumentActivities {
       if (!repository.hasEntered(d, Stage.COMPILATION)) {
         return sentBack(d, Stage.COMPILATION);
       }
+      storage.requireSiteDir(d.subdomain());
       if (!storage.isTextComplete(d)) {
         throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
       }
@@ -85,29 +86,31 @@ public class DocumentActivitiesImpl implements DocumentActivities {
 
   @Override
   public DocumentOutcome extractDocument(DocumentRef d) {
-    if (!repository.hasEntered(d, Stage.EXTRACTION)) {
-      return sentBack(d, Stage.EXTRACTION);
-    }
-    return Failures.badInputIsFinal(() -> repository.transaction(c -> {
-      List<String> pages = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT text FROM pages WHERE subdomain = ? AND document_id = ? ORDER BY page")) {
-        s.setString(1, d.subdomain());
-        s.setString(2, d.id());
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            pages.add(r.getString(1));
-          }
-        }
-      }
-      List<Motion> motions = extractor.extract(pages);
-      MotionWriter.replace(c, d.subdomain(), d.id(), motions);
-      if (!repository.markCompleted(c, d, Stage.EXTRACTION, null, null)) {
-        c.rollback(); // the motions came from pages that are being redone
+    return Failures.badInputIsFinal(() -> {
+      if (!repository.hasEntered(d, Stage.EXTRACTION)) {
         return sentBack(d, Stage.EXTRACTION);
       }
-      return new DocumentOutcome(d.id(), pages.size(), motions.size() + " motions");
-    }));
+      return repository.transaction(c -> {
+        List<String> pages = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT text FROM pages WHERE subdomain = ? AND document_id = ? ORDER BY page")) {
+          s.setString(1, d.subdomain());
+          s.setString(2, d.id());
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              pages.add(r.getString(1));
+            }
+          }
+        }
+        List<Motion> motions = extractor.extract(pages);
+        MotionWriter.replace(c, d.subdomain(), d.id(), motions);
+        if (!repository.markCompleted(c, d, Stage.EXTRACTION, null, null)) {
+          c.rollback(); // the motions came from pages that are being redone
+          return sentBack(d, Stage.EXTRACTION);
+        }
+        return new DocumentOutcome(d.id(), pages.size(), motions.size() + " motions");
+      });
+    });
   }
 
   /**

@@ -6,7 +6,10 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** How activity errors reach Temporal: bad input is final for the document, anything else retries. */
+/**
+ * How activity errors reach Temporal: bad input is final for the document; an unreachable database or
+ * storage is {@code Unavailable}, which the pipeline waits out; anything else retries.
+ */
 final class Failures {
   private Failures() {}
 
@@ -20,8 +23,15 @@ final class Failures {
     } catch (BadDocumentException | InvalidNameException e) {
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           e.getMessage(), SitePipelineWorkflowImpl.BAD_DOCUMENT, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (UnavailableException e) {
+      throw ApplicationFailure.newFailureWithCause(
+          e.getMessage(), SitePipelineWorkflowImpl.UNAVAILABLE, e);
+    } catch (IOException | RuntimeException e) {
+      if (UnavailableException.isDatabaseUnreachable(e)) {
+        throw ApplicationFailure.newFailureWithCause(
+            "database unavailable: " + e.getMessage(), SitePipelineWorkflowImpl.UNAVAILABLE, e);
+      }
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
   }
 }

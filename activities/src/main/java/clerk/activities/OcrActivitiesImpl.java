@@ -60,6 +60,7 @@ public class OcrActivitiesImpl implements OcrActivities {
   }
 
   private DocumentOutcome run(DocumentRef document) throws IOException {
+    storage.requireSiteDir(document.subdomain());
     int done = storage.textPageCount(document);
     if (done > 0) {
       // An earlier attempt committed the text but died before recording it.

@@ -225,6 +225,69 @@ class DocumentActivitiesTest {
             f -> assertThat(f.getOriginalMessage()).contains("OCR must run again"));
   }
 
+  @Test
+  void anUnreachableDatabaseIsUnavailableNotTheDocumentsFault() throws IOException {
+    SampleDocument digital = sample(DocumentRef.MINUTES, 0);
+    // Nothing listens on port 1: every connection is refused (SQLSTATE 08001).
+    org.postgresql.ds.PGSimpleDataSource down = new org.postgresql.ds.PGSimpleDataSource();
+    down.setURL("jdbc:postgresql://127.0.0.1:1/clerk");
+    SiteRepository unreachable = new SiteRepository(down);
+    TestActivityEnvironment outage = TestActivityEnvironment.newInstance();
+    try {
+      outage.registerActivitiesImplementations(
+          new OcrActivitiesImpl(storage, unreachable, new DocumentOcr(OcrSettings.defaults())),
+          new DocumentActivitiesImpl(storage, unreachable, new MotionExtractor(),
+              new SiteBundleWriter(), home.resolve("deploy")));
+      ActivityOptions once = ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build();
+      OcrActivities ocrDown = outage.newActivityStub(OcrActivities.class, once);
+      DocumentActivities documentsDown = outage.newActivityStub(DocumentActivities.class, once);
+
+      for (Runnable call : List.<Runnable>of(
+          () -> ocrDown.ocrDocument(digital.ref()),
+          () -> documentsDown.compileDocument(digital.ref()),
+          () -> documentsDown.extractDocument(digital.ref()),
+          () -> documentsDown.deploySite(SITE))) {
+        assertThatThrownBy(call::run).cause().isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo(SitePipelineWorkflowImpl.UNAVAILABLE);
+          assertThat(f.isNonRetryable()).isFalse();
+          assertThat(f.getOriginalMessage()).startsWith("database unavailable: ");
+        });
+      }
+    } finally {
+      outage.close();
+    }
+    // The text OCR wrote is whole on disk: the next attempt finds it there and only records it.
+    assertThat(storage.textPageCount(digital.ref())).isEqualTo(digital.pages());
+    assertThat(ocr.ocrDocument(digital.ref()).detail()).isEqualTo("text already on disk");
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingStorageFolderIsUnavailableAndNothingIsWrittenIntoTheMountPoint() throws IOException {
+    SampleDocument compiling = sample(DocumentRef.MINUTES, 0);
+    SampleDocument scanned = samples.stream()
+        .filter(d -> !d.corrupt() && d.scannedPages() > 0).findFirst().orElseThrow();
+    ocr.ocrDocument(compiling.ref());
+    site.beginStage(SITE, Stage.COMPILATION);
+    Path siteDir = storage.siteDir(SITE);
+    Files.move(siteDir, home.resolve("unmounted"));
+
+    for (Runnable call : List.<Runnable>of(
+        () -> ocr.ocrDocument(scanned.ref()), () -> documents.compileDocument(compiling.ref()))) {
+      assertThatThrownBy(call::run).cause().isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+        assertThat(f.getType()).isEqualTo(SitePipelineWorkflowImpl.UNAVAILABLE);
+        assertThat(f.getOriginalMessage())
+            .isEqualTo("storage folder " + siteDir + " is missing (is STORAGE_DIR mounted?)");
+      });
+    }
+    assertThat(siteDir).doesNotExist();
+    assertThat(repository.counters(SITE, Stage.OCR).failed()).isZero();
+    assertThat(repository.counters(SITE, Stage.COMPILATION).failed()).isZero();
+  }
+
   Map<String, String> texts(Path dir) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {

@@ -6,6 +6,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,16 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
 
   /** Error type of bad input (corrupt PDF, bad path): retrying cannot help. */
   public static final String BAD_DOCUMENT = "BadDocument";
+
+  /**
+   * Failure type of an activity that could not reach what it needs (the database, the storage
+   * folder): not the document's fault, so it is waited out, never recorded as the document's failure.
+   */
+  public static final String UNAVAILABLE = "Unavailable";
+
+  /** First pause before a document runs again after UNAVAILABLE; doubles up to the maximum. */
+  static final Duration UNAVAILABLE_PAUSE = Duration.ofSeconds(10);
+  static final Duration UNAVAILABLE_MAX_PAUSE = Duration.ofMinutes(5);
 
   private static final Logger log = Workflow.getLogger(SitePipelineWorkflowImpl.class);
 
@@ -70,6 +81,8 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   /** Set by the reconcile signal; the stage loop reacts to it. */
   private boolean recheck;
   private String lastReconciliation = "";
+  /** What documents are waiting for (an unreachable database, say); empty when nothing is. */
+  private String waitingFor = "";
   /** Counters of the stages finished, in this run and the runs it continued. */
   private List<StageCounters> done = new ArrayList<>();
 
@@ -177,13 +190,13 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     // The summary names the document in the Temporal UI's event history.
     String summary = stage.dbName() + " " + document.id();
     try {
-      DocumentOutcome outcome = switch (stage) {
+      DocumentOutcome outcome = untilAvailable(document.id(), () -> switch (stage) {
         case OCR -> Workflow.newActivityStub(OcrActivities.class,
             ActivityOptions.newBuilder(OCR_OPTIONS).setSummary(summary).build()).ocrDocument(document);
         case COMPILATION -> documentStub(summary).compileDocument(document);
         case EXTRACTION -> documentStub(summary).extractDocument(document);
         default -> throw new IllegalStateException("no per-document activity for " + stage);
-      };
+      });
       if (outcome.superseded()) {
         // Reconciliation sent it back to an earlier stage: the pass that reruns that stage (its
         // reconcile signal continues the pipeline from there) brings it here again.
@@ -220,6 +233,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   private void showDetails() {
     Workflow.setCurrentDetails("**" + stage.dbName() + "**: " + counters.completed() + "/" + counters.total()
         + " completed, " + counters.failed() + " failed, " + inFlight.size() + " in flight"
+        + (waitingFor.isEmpty() ? "" : "\n\nwaiting: " + waitingFor)
         + (lastReconciliation.isEmpty() ? "" : "\n\nlast reconcile signal: " + lastReconciliation));
   }
 
@@ -237,7 +251,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   private void deploy() {
     inFlight.add("deploy");
     try {
-      counters = documents.deploySite(subdomain);
+      counters = untilAvailable("bundle", () -> documents.deploySite(subdomain));
     } catch (ActivityFailure failure) {
       counters = site.recordFailure(subdomain, Stage.DEPLOY, null, reason(failure));
     } finally {
@@ -261,6 +275,37 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       // The stages from `earliest` on run again: their old counters are dropped.
       Workflow.continueAsNew(new PipelineInput(subdomain, earliest, null,
           done.stream().filter(c -> c.stage().ordinal() < earliest.ordinal()).toList()));
+    }
+  }
+
+  /**
+   * Runs an activity until it ends for a reason of its own. When it failed UNAVAILABLE on every
+   * attempt (the database or the storage was down longer than its retries), the document waits, with
+   * pauses doubling from UNAVAILABLE_PAUSE to UNAVAILABLE_MAX_PAUSE, and runs again: an outage fails
+   * no document. (A new failure type: no recorded history takes this path, so no version marker.)
+   */
+  private <T> T untilAvailable(String what, Functions.Func<T> activity) {
+    Duration pause = UNAVAILABLE_PAUSE;
+    while (true) {
+      try {
+        T result = activity.apply();
+        if (!waitingFor.isEmpty()) {
+          waitingFor = "";
+          showDetails();
+        }
+        return result;
+      } catch (ActivityFailure failure) {
+        if (!(failure.getCause() instanceof ApplicationFailure app && UNAVAILABLE.equals(app.getType()))) {
+          throw failure;
+        }
+        waitingFor = app.getOriginalMessage();
+        log.warn("{}: {} {} waits {} s and runs again: {}", subdomain, stage.dbName(), what,
+            pause.toSeconds(), waitingFor);
+        showDetails();
+        Workflow.sleep(pause);
+        Duration next = pause.multipliedBy(2);
+        pause = next.compareTo(UNAVAILABLE_MAX_PAUSE) < 0 ? next : UNAVAILABLE_MAX_PAUSE;
+      }
     }
   }
 

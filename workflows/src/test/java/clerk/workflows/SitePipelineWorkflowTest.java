@@ -288,6 +288,30 @@ class SitePipelineWorkflowTest {
   }
 
   @Test
+  void anOutageLongerThanTheRetriesFailsNoDocument() {
+    FakeSite site = site(3);
+    String waiting = site.documentIds().get(1);
+    // The database is down for 6 attempts of OCR and 7 of the deploy: more than either's retries.
+    site.behave(
+        (stage, document, attempt) -> {
+          if ((stage == Stage.OCR && document.id().equals(waiting) && attempt <= 6)
+              || (stage == Stage.DEPLOY && attempt <= 7)) {
+            throw ApplicationFailure.newFailure(
+                "database unavailable: Connection refused", SitePipelineWorkflowImpl.UNAVAILABLE);
+          }
+        });
+
+    SiteResult result = run();
+
+    assertThat(site.attempts(Stage.OCR, waiting)).as("4 retries, a pause, then 3 more").isEqualTo(7);
+    assertThat(site.statusOf(Stage.OCR, waiting)).isEqualTo(FakeSite.Status.COMPLETED);
+    assertThat(site.failureReason(Stage.OCR, waiting)).isNull();
+    assertThat(site.deploys()).isEqualTo(8);
+    assertThat(result.stages()).allSatisfy(c -> assertThat(c.failed()).isZero());
+    assertThat(result.note()).isEqualTo("3 documents, none failed");
+  }
+
+  @Test
   void stageWhereEveryDocumentFailsStillFinishesAndEndsWithANote() {
     FakeSite site = site(3);
     // Not bad input: retried up to the limit, then failed with the last error's message.

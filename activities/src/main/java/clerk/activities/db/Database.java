@@ -24,6 +24,9 @@ public final class Database {
     config.setPoolName("clerk");
     // Fail fast at start-up with a clear message instead of hanging on a wrong URL.
     config.setInitializationFailTimeout(30_000);
+    // The pool is larger than the activities that use it, so a long wait means the server is gone:
+    // fail the attempt soon and let Temporal retry (and the pipeline wait out the outage).
+    config.setConnectionTimeout(5_000);
     return new HikariDataSource(config);
   }
 

@@ -1,5 +1,6 @@
 package clerk.activities.reconcile;
 
+import clerk.activities.UnavailableException;
 import clerk.activities.db.DatabaseException;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
@@ -8,7 +9,6 @@ import clerk.activities.storage.SiteStorage;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,10 +70,11 @@ public final class SiteReconciler {
    *     tree in from another system); otherwise an unknown site is an error
    */
   public Repair repair(String subdomain, boolean dryRun, boolean register) {
-    Path siteDir = storage.siteDir(subdomain);
-    if (!Files.isDirectory(siteDir)) {
+    try {
       // Never take a missing folder for "no documents": an unmounted volume would wipe the site.
-      throw new CannotReconcile("storage folder " + siteDir + " is missing (is STORAGE_DIR mounted?)");
+      storage.requireSiteDir(subdomain);
+    } catch (UnavailableException e) {
+      throw new CannotReconcile(e.getMessage());
     }
     SiteStorage.Scan scan = storage.scan(subdomain);
     Map<String, Integer> textPages = new HashMap<>();

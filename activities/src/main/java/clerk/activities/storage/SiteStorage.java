@@ -1,5 +1,6 @@
 package clerk.activities.storage;
 
+import clerk.activities.UnavailableException;
 import clerk.workflows.DocumentRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,6 +75,20 @@ public final class SiteStorage {
 
   public Path siteDir(String subdomain) {
     return inside(root.resolve(validateSubdomain(subdomain)));
+  }
+
+  /**
+   * The site's folder, which must exist before any of its documents is read or written: a missing
+   * one means STORAGE_DIR is not mounted (or the site was moved), never that its documents are bad,
+   * and writing text there would fill the mount point.
+   */
+  public Path requireSiteDir(String subdomain) {
+    Path dir = siteDir(subdomain);
+    if (!Files.isDirectory(dir)) {
+      throw new UnavailableException(
+          "storage folder " + dir + " is missing (is STORAGE_DIR mounted?)", null);
+    }
+    return dir;
   }
 
   private Path kindDir(DocumentRef d) {
