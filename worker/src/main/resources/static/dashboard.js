@@ -90,7 +90,7 @@ function showOverview(d) {
   const r = d.lastReconciliation;
   const facts = r
     ? [["status", r.status], ["finished", when(r.finishedAt)], ["trigger", r.trigger],
-      ["examined", r.examined], ["repaired", r.repaired], ["signalled", r.signalled],
+      ["compared", r.scanned], ["examined", r.examined], ["repaired", r.repaired], ["signalled", r.signalled],
       ["restarted", r.restarted], ["all failed", r.allFailed], ["errors", r.errors.join("; ") || "none"]]
     : [["status", "never run"]];
   for (const [k, v] of facts) {

@@ -50,7 +50,7 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
       }
       List<String> pages = storage.readPages(d);
-      boolean marked = repository.transaction(c -> {
+      boolean marked = repository.siteTransaction(d.subdomain(), c -> {
         try (PreparedStatement delete = c.prepareStatement(
                 "DELETE FROM pages WHERE subdomain = ? AND document_id = ?");
             PreparedStatement insert = c.prepareStatement(
@@ -90,19 +90,23 @@ public class DocumentActivitiesImpl implements DocumentActivities {
       if (!repository.hasEntered(d, Stage.EXTRACTION)) {
         return sentBack(d, Stage.EXTRACTION);
       }
-      return repository.transaction(c -> {
-        List<String> pages = new ArrayList<>();
+      List<String> pages = repository.transaction(c -> {
+        List<String> texts = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
             "SELECT text FROM pages WHERE subdomain = ? AND document_id = ? ORDER BY page")) {
           s.setString(1, d.subdomain());
           s.setString(2, d.id());
           try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
-              pages.add(r.getString(1));
+              texts.add(r.getString(1));
             }
           }
         }
-        List<Motion> motions = extractor.extract(pages);
+        return texts;
+      });
+      // Outside the site's lock: other documents of the site go on meanwhile.
+      List<Motion> motions = extractor.extract(pages);
+      return repository.siteTransaction(d.subdomain(), c -> {
         MotionWriter.replace(c, d.subdomain(), d.id(), motions);
         if (!repository.markCompleted(c, d, Stage.EXTRACTION, null, null)) {
           c.rollback(); // the motions came from pages that are being redone
@@ -126,7 +130,7 @@ public class DocumentActivitiesImpl implements DocumentActivities {
   public StageCounters deploySite(String subdomain) {
     return Failures.badInputIsFinal(() -> {
       BundleSummary summary = bundleWriter.write(repository.dataSource(), subdomain, deployDir);
-      repository.transaction(c -> {
+      repository.siteTransaction(subdomain, c -> {
         repository.markDeployed(c, subdomain);
         return null;
       });

@@ -68,6 +68,15 @@ public class OcrActivitiesImpl implements OcrActivities {
       return new DocumentOutcome(document.id(), done, "text already on disk");
     }
     Path pdf = storage.pdf(document);
+    // What the PDF is before OCR reads it: a change while OCR runs shows at the next comparison.
+    SiteStorage.PdfStat stat;
+    String sha256;
+    try {
+      stat = storage.pdfStat(document);
+      sha256 = storage.sha256(document);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      throw new BadDocumentException(pdf, "the PDF is no longer on disk (removed while queued)");
+    }
     ActivityExecutionContext context = Activity.getExecutionContext();
     try (TextWriter writer = storage.textWriter(document)) {
       // Resume after the pages an earlier attempt wrote (each page file there is whole).
@@ -91,7 +100,8 @@ public class OcrActivitiesImpl implements OcrActivities {
       int pages = first - 1 + summary.pages();
       writer.commit(pages);
       String method = summary.describe() + (first > 1 ? ", resumed at page " + first : "");
-      repository.markCompleted(document, Stage.OCR, pages, method);
+      repository.markOcrCompleted(document, pages, method,
+          new SiteRepository.PdfFacts(stat.size(), stat.mtime(), sha256), storage.textBytes(document));
       return new DocumentOutcome(document.id(), pages, method);
     } catch (BadDocumentException e) {
       // No retry will read this file: leave no partial folder behind.

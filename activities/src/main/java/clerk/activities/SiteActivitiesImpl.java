@@ -48,7 +48,7 @@ public class SiteActivitiesImpl implements SiteActivities {
 
   @Override
   public Stage stageToResume(String subdomain) {
-    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
+    for (Stage stage : Stage.PIPELINE) {
       if (!repository.counters(subdomain, stage).finished()) {
         return stage;
       }
@@ -57,8 +57,20 @@ public class SiteActivitiesImpl implements SiteActivities {
   }
 
   @Override
+  public Stage finishSite(String subdomain, String note) {
+    Stage end = repository.finishSite(subdomain, note);
+    if (end == Stage.COMPLETED) {
+      log.info("{}: completed: {}", subdomain, note);
+    } else if (end == Stage.FAILED) {
+      log.warn("{}: needs an operator: {}", subdomain, note);
+    } else {
+      log.info("{}: not finished: {} has work again", subdomain, end.dbName());
+    }
+    return end;
+  }
+
+  @Override
   public void completeSite(String subdomain, String note) {
-    repository.completeSite(subdomain, note);
-    log.info("{}: completed: {}", subdomain, note);
+    finishSite(subdomain, note);
   }
 }

@@ -1,43 +1,44 @@
 package clerk.activities;
 
 import clerk.activities.db.SiteRepository;
+import clerk.activities.reconcile.DocumentSync;
 import clerk.activities.storage.SiteStorage;
-import clerk.workflows.DocumentRef;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import clerk.activities.storage.SiteSurvey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the database agree with the disk about which documents a site has and which have their text:
- * the filesystem is the source of truth. Used when OCR begins and when sites are imported.
+ * Makes the database agree with the disk about which documents a site has, which of them changed and
+ * which have their text, when a pipeline enters OCR: the same comparison reconciliation makes
+ * ({@link DocumentSync}).
  */
 public final class SiteInventory {
   private static final Logger log = LoggerFactory.getLogger(SiteInventory.class);
 
   private final SiteStorage storage;
   private final SiteRepository repository;
+  private final DocumentSync documents;
 
   public SiteInventory(SiteStorage storage, SiteRepository repository) {
     this.storage = storage;
     this.repository = repository;
+    this.documents = new DocumentSync(storage);
   }
 
-  /** What one sync found on disk. */
-  public record Found(int documents, int textComplete, List<String> problems) {}
-
-  public Found sync(String subdomain) {
-    SiteStorage.Scan scan = storage.scan(subdomain);
-    scan.problems().forEach(p -> log.warn("{}: {}", subdomain, p));
-    Map<String, Integer> textPages = new HashMap<>();
-    for (DocumentRef d : scan.documents()) {
-      int pages = storage.textPageCount(d);
-      if (pages > 0) {
-        textPages.put(d.id(), pages);
-      }
+  public DocumentSync.Result sync(String subdomain) {
+    // A missing folder is an unmounted volume, never "no documents": that would remove them all.
+    storage.requireSiteDir(subdomain);
+    SiteSurvey survey = storage.survey(subdomain);
+    DocumentSync.Result result = repository.siteTransaction(subdomain, c -> {
+      DocumentSync.Result r = documents.apply(c, subdomain, survey, true);
+      repository.recordStorageCheck(c, subdomain, survey.fingerprint(), survey.problems());
+      return r;
+    });
+    if (!survey.problems().isEmpty()) {
+      log.warn("{}: {} file(s) skipped, see 'clerk status {}': {}", subdomain, survey.problems().size(),
+          subdomain, survey.problems().get(0));
     }
-    repository.syncDocuments(subdomain, scan.documents(), textPages);
-    return new Found(scan.documents().size(), textPages.size(), scan.problems());
+    result.describe().forEach(line -> log.info("{}: {}", subdomain, line));
+    return result;
   }
 }

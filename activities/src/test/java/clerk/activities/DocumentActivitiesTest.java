@@ -199,7 +199,7 @@ class DocumentActivitiesTest {
     // Reconciliation found the text gone and sent the document back to OCR, stages after it too;
     // the activities of the later stages were already queued.
     storage.removeText(digital.ref());
-    repository.syncDocuments(SITE, samples.stream().map(SampleDocument::ref).toList(), Map.of());
+    new SiteInventory(storage, repository).sync(SITE);
     assertThat(repository.hasEntered(digital.ref(), Stage.COMPILATION)).isFalse();
     String pages = dump("SELECT page, text FROM pages ORDER BY page");
 

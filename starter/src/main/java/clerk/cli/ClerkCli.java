@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ClerkCli.WorkerCommand.class,
       SitesCommand.class,
       StartCommand.class,
+      RetryCommand.class,
       StatusCommand.class,
       HealthCommand.class,
       ReconcileCommand.class,

@@ -3,6 +3,7 @@ package clerk.cli;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.reconcile.SiteReconciler;
 import clerk.activities.storage.SiteStorage;
+import clerk.workflows.Pipelines;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
 import java.util.List;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Option;
     description = {
       "For a STORAGE_DIR whose database state is missing or wrong (moved from another system):",
       "registers every site folder and sets its document-level counters from disk (a document counts",
-      "once however many pages it has). Then run 'clerk reconcile-pipeline' to start the pipelines.",
-      "Needs only the database."
+      "once however many pages it has), and starts or signals the pipeline of every site with work when",
+      "a worker runs. Needs only the database; without a worker, pipelines start with the worker."
     })
 final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "report only: nothing written")
@@ -43,6 +44,9 @@ final class MigrateCommand implements Callable<Integer> {
         System.out.println("DRY RUN MODE - no changes will be made");
         System.out.println();
       }
+      // A site given new work gets its pipeline at once (signal-with-start): a pipeline running on
+      // older state must never finish the site over what this import registered.
+      Pipelines pipelines = !dryRun && services.hasTemporal() ? services.pipelines() : null;
       List<String> sites = storage.listSites();
       System.out.println("Found " + sites.size() + " sites in " + storage.root());
       System.out.println();
@@ -50,12 +54,17 @@ final class MigrateCommand implements Callable<Integer> {
       int errors = 0;
       for (String site : sites) {
         try {
-          SiteReconciler.Repair repair = reconciler.repair(site, dryRun, true);
+          SiteReconciler.Repair repair = reconciler.repair(site, dryRun, true, null);
           StageCounters ocr = repair.after().counters(Stage.OCR);
+          String pipeline = "";
+          if (pipelines != null && !repair.stage().isEnd() && !repair.repairs().isEmpty()) {
+            pipeline = pipelines.resume(site, "import: " + String.join(", ", repair.repairs()))
+                ? ", pipeline started" : ", pipeline signalled";
+          }
           System.out.println("  " + site + ": " + ocr.completed() + "/" + ocr.total() + " completed, "
               + ocr.failed() + " failed" + (repair.partial() > 0 ? ", " + repair.partial()
                   + " with a half-written text folder (OCR resumes them)" : "")
-              + "  [stage " + repair.stage().dbName() + "]");
+              + "  [stage " + repair.stage().dbName() + pipeline + "]");
           for (String problem : repair.problems()) {
             System.out.println("      problem: " + problem);
           }
@@ -71,8 +80,10 @@ final class MigrateCommand implements Callable<Integer> {
       if (!dryRun) {
         System.out.println();
         System.out.println("Migration complete!");
-        System.out.println("Next step: run reconciliation to start their pipelines");
-        System.out.println("  clerk reconcile-pipeline");
+        if (pipelines == null) {
+          System.out.println("No worker is running: when one starts, its start-up reconciliation starts the"
+              + " pipeline of every site with work (or: clerk start --all).");
+        }
       }
       return errors == 0 ? 0 : 1;
     }

@@ -5,10 +5,16 @@ import clerk.worker.Reconciliations;
 import clerk.workflows.ReconciliationReport;
 import clerk.workflows.ReconciliationRequest;
 import clerk.workflows.SiteReconciliation;
+import clerk.activities.db.ReconciliationRuns;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.client.WorkflowFailedException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,9 +23,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs one reconciliation now (the worker also runs it every 15 minutes and at start-up):",
-      "finds sites not completed with no progress for the threshold or no running pipeline, counts",
-      "their documents on disk, repairs the database counters and signals or restarts their pipelines.",
-      "Exit code 1 when a site could not be reconciled."
+      "compares every site's storage folder and bundle with the database (new, changed, removed and",
+      "damaged documents, counters, page rows), repairs what differs, and signals or restarts the",
+      "pipelines of sites with work left. Exit code 1 when a site could not be reconciled or another",
+      "reconciliation was acting (nothing done)."
     })
 final class ReconcileCommand implements Callable<Integer> {
   static final String RULE = "=".repeat(80);
@@ -42,10 +49,14 @@ final class ReconcileCommand implements Callable<Integer> {
     if (site != null) {
       SiteStorage.validateSubdomain(site);
     }
-    if (thresholdHours != null && thresholdHours < 0) {
-      throw new IllegalArgumentException("--threshold-hours must not be negative");
+    if (thresholdHours != null && !(thresholdHours >= 0 && thresholdHours <= MAX_THRESHOLD_HOURS)) {
+      throw new IllegalArgumentException("--threshold-hours must be a number of hours from 0 to "
+          + MAX_THRESHOLD_HOURS + ", got " + thresholdHours);
     }
     try (Services services = new Services(ClerkCli.settings())) {
+      if (site != null && !services.repository().siteExists(site)) {
+        throw new CliException(4, "unknown site " + site + ": add it with 'clerk sites add " + site + "'");
+      }
       int minutes = thresholdHours == null
           ? (int) services.settings().staleThreshold().toMinutes()
           : (int) Math.round(thresholdHours * 60);
@@ -54,18 +65,54 @@ final class ReconcileCommand implements Callable<Integer> {
         throw new CliException(3, "no clerk worker polls task queue " + services.settings().taskQueue()
             + ": reconciliation runs in the worker; start it (systemctl start clerk-worker, or clerk worker)");
       }
-      ReconciliationReport report =
-          reconciliations.run(new ReconciliationRequest("cli", minutes, dryRun, site));
-      if (json) {
-        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-      } else {
-        print(report);
+      ReconciliationReport report;
+      try {
+        report = reconciliations.run(new ReconciliationRequest("cli", minutes, dryRun, site));
+      } catch (WorkflowFailedException e) {
+        throw new CliException(1, "reconciliation failed: " + rootMessage(e));
       }
-      return report.status().equals("errors") ? 1 : 0;
+      ReconciliationRuns runs = new ReconciliationRuns(services.repository().dataSource());
+      if (json) {
+        ObjectNode out = JSON.valueToTree(report);
+        ArrayNode sites = out.putArray("sites");
+        forEachSite(runs, report, s -> sites.add(JSON.valueToTree(s)));
+        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+      } else {
+        print(report, runs);
+      }
+      // Exit 1 when it could not act at all (another run acts) or some sites could not be reconciled.
+      return report.status().equals("success") ? 0 : 1;
     }
   }
 
-  static void print(ReconciliationReport report) {
+  static final double MAX_THRESHOLD_HOURS = 24 * 365;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Every per-site row of the run, read a page at a time. */
+  static void forEachSite(ReconciliationRuns runs, ReconciliationReport report, Consumer<SiteReconciliation> each) {
+    if (report.runId() == null) {
+      return;
+    }
+    for (int offset = 0; ; offset += PAGE) {
+      List<SiteReconciliation> page = runs.sites(report.runId(), offset, PAGE);
+      page.forEach(each);
+      if (page.size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  private static final int PAGE = 500;
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof io.temporal.failure.ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
+  }
+
+  static void print(ReconciliationReport report, ReconciliationRuns runs) {
     System.out.println(RULE);
     System.out.println("RECONCILIATION: " + Instant.parse(report.startedAt()).truncatedTo(ChronoUnit.SECONDS));
     System.out.println(RULE);
@@ -76,29 +123,32 @@ final class ReconcileCommand implements Callable<Integer> {
     }
     if (report.status().equals("skipped")) {
       System.out.println("Skipped: " + String.join("; ", report.errors()));
+      System.out.println("Nothing was done; run it again when that run has finished.");
       return;
     }
-    System.out.println("Found " + report.examined() + " stuck sites:");
+    System.out.println("Compared " + report.scanned() + " sites with their storage; " + report.examined()
+        + " needed attention:");
     System.out.println();
-    for (SiteReconciliation s : report.sites()) {
+    long[] recovered = {0};
+    forEachSite(runs, report, s -> {
       System.out.println("  " + s.subdomain() + ": " + s.detail() + "  [" + s.reason() + "]");
       for (String repair : s.repairs()) {
         System.out.println("      " + (report.dryRun() ? "would repair " : "repaired ") + repair);
       }
-    }
-    if (!report.sites().isEmpty()) {
+      // Recovered: its pipeline was signalled or restarted, or its state was repaired to completed.
+      if (s.is(SiteReconciliation.Action.SIGNALLED) || s.is(SiteReconciliation.Action.RESTARTED)
+          || (s.is(SiteReconciliation.Action.COMPLETED) && s.repaired())) {
+        recovered[0]++;
+      }
+    });
+    if (report.examined() > 0) {
       System.out.println();
     }
-    // Recovered: its pipeline was signalled or restarted, or its state was repaired to completed.
-    long recovered = report.sites().stream()
-        .filter(s -> s.is(SiteReconciliation.Action.SIGNALLED) || s.is(SiteReconciliation.Action.RESTARTED)
-            || s.is(SiteReconciliation.Action.NONE)
-            || (s.is(SiteReconciliation.Action.COMPLETED) && s.repaired()))
-        .count();
-    System.out.println((report.dryRun() ? "Would recover " : "Recovered ") + recovered + " sites"
+    System.out.println((report.dryRun() ? "Would recover " : "Recovered ") + recovered[0] + " "
+        + (recovered[0] == 1 ? "site" : "sites")
         + (report.allFailed() > 0 ? " (" + report.allFailed() + " with every document failed: see"
-            + " 'clerk status SITE')" : "")
-        + (report.errors().isEmpty() ? "" : "; " + report.errors().size() + " errors"));
+            + " 'clerk status SITE', then 'clerk retry SITE')" : "")
+        + (report.errorCount() == 0 ? "" : "; " + report.errorCount() + " errors"));
     for (String error : report.errors()) {
       System.out.println("  error: " + error);
     }

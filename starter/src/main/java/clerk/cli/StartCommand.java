@@ -15,14 +15,15 @@ import picocli.CommandLine.Parameters;
     name = "start",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts the pipeline of the given sites (or of every registered site with --all).",
-      "A site whose pipeline is running is left alone: there is never a second one."
+      "Starts the pipeline of the given sites, or with --all of every registered site that has work:",
+      "not finished, or completed but changed on disk since (new, replaced or removed PDFs). A site",
+      "whose pipeline is running is left alone: there is never a second one."
     })
 final class StartCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "SUBDOMAIN", description = "sites to start")
   List<String> subdomains = new ArrayList<>();
 
-  @Option(names = "--all", description = "every registered site that is not completed")
+  @Option(names = "--all", description = "every registered site with work, completed or not")
   boolean all;
 
   @Override
@@ -33,11 +34,16 @@ final class StartCommand implements Callable<Integer> {
     try (Services services = new Services(ClerkCli.settings())) {
       SiteRepository repository = services.repository();
       List<String> targets = new ArrayList<>();
+      int unchanged = 0;
       if (all) {
-        repository.sites().stream()
-            .filter(s -> s.currentStage() == null || !s.currentStage().dbName().equals("completed"))
-            .map(SiteRow::subdomain)
-            .forEach(targets::add);
+        SiteStorage storage = services.storage();
+        for (SiteRow s : repository.sites()) {
+          if (hasWork(storage, s)) {
+            targets.add(s.subdomain());
+          } else {
+            unchanged++;
+          }
+        }
       } else {
         for (String s : subdomains) {
           SiteStorage.validateSubdomain(s);
@@ -56,7 +62,25 @@ final class StartCommand implements Callable<Integer> {
       if (targets.isEmpty()) {
         System.out.println("no sites to start");
       }
+      if (unchanged > 0) {
+        System.out.println(unchanged + (unchanged == 1 ? " site has" : " sites have")
+            + " no work: finished and unchanged on disk since");
+      }
       return 0;
     }
+  }
+
+  /**
+   * Work left in the database, or a finished site whose folder changed since it was last compared
+   * (the fingerprint reconciliation keeps). A site with no folder and no documents has none.
+   */
+  static boolean hasWork(SiteStorage storage, SiteRow site) {
+    if (site.currentStage() != null && !site.currentStage().isEnd()) {
+      return true;
+    }
+    if (!java.nio.file.Files.isDirectory(storage.siteDir(site.subdomain()))) {
+      return false;
+    }
+    return !storage.survey(site.subdomain()).fingerprint().equals(site.storageFingerprint());
   }
 }

@@ -171,6 +171,7 @@ public class DashboardController {
       r.put("trigger", run.trigger());
       r.put("status", run.status());
       r.put("finishedAt", text(run.finishedAt()));
+      r.put("scanned", run.scanned());
       r.put("examined", run.examined());
       r.put("repaired", run.repaired());
       r.put("signalled", run.signalled());

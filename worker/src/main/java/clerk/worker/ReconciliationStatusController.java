@@ -32,6 +32,7 @@ public class ReconciliationStatusController {
       results.put("runId", run.id());
       results.put("trigger", run.trigger());
       results.put("thresholdMinutes", run.thresholdMinutes());
+      results.put("sitesScanned", run.scanned());
       results.put("sitesExamined", run.examined());
       results.put("sitesRepaired", run.repaired());
       results.put("sitesSignalled", run.signalled());

@@ -35,9 +35,10 @@ public class StartupReconciliation implements HealthIndicator {
     try {
       Reconciliations reconciliations = new Reconciliations(client, settings);
       ReconciliationReport report = reconciliations.run(reconciliations.request("startup"));
-      outcome = report.status() + ": " + report.examined() + " stuck, " + report.repaired() + " repaired, "
-          + report.signalled() + " signalled, " + report.restarted() + " restarted, " + report.allFailed()
-          + " all failed" + (report.errors().isEmpty() ? "" : ", errors " + report.errors());
+      outcome = report.status() + ": " + report.scanned() + " sites compared, " + report.examined()
+          + " examined, " + report.repaired() + " repaired, " + report.signalled() + " signalled, "
+          + report.restarted() + " restarted, " + report.allFailed() + " all failed"
+          + (report.errors().isEmpty() ? "" : ", errors " + report.errors());
       log.info("start-up reconciliation completed in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
           outcome);
     } catch (RuntimeException e) {

@@ -75,7 +75,7 @@ public class WorkerConfiguration {
   ReconciliationActivitiesImpl reconciliationActivities(
       SiteStorage storage, SiteRepository repository, Pipelines pipelines, ClerkSettings settings) {
     return new ReconciliationActivitiesImpl(repository,
-        new SiteReconciler(storage, repository, settings.deployDir()), pipelines,
+        new SiteReconciler(storage, repository, settings.deployDir()), pipelines, settings.deployDir(),
         settings.reconcileRunTimeout());
   }
 

@@ -121,21 +121,43 @@ public final class Pipelines {
 
   /** Whether the site's pipeline workflow is running now. */
   public boolean isRunning(String subdomain) {
+    return isRunning(client, SitePipelineWorkflow.workflowId(subdomain), null);
+  }
+
+  /**
+   * Whether a workflow is running now: the given run, or the run it continued as new into; with no
+   * run id, the latest run. False when the server does not know it (an embedded server restarted).
+   */
+  public static boolean isRunning(WorkflowClient client, String workflowId, String runId) {
+    WorkflowExecutionStatus status = status(client, workflowId, runId);
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW && runId != null) {
+      status = status(client, workflowId, null);
+    }
+    return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  private static WorkflowExecutionStatus status(WorkflowClient client, String workflowId, String runId) {
+    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId);
+    if (runId != null) {
+      execution.setRunId(runId);
+    }
     try {
-      WorkflowExecutionStatus status = client.getWorkflowServiceStubs().blockingStub()
+      return client.getWorkflowServiceStubs().blockingStub()
           .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
               .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder()
-                  .setWorkflowId(SitePipelineWorkflow.workflowId(subdomain)))
+              .setExecution(execution)
               .build())
           .getWorkflowExecutionInfo().getStatus();
-      return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return false;
+        return null;
       }
       throw e;
     }
+  }
+
+  public WorkflowClient client() {
+    return client;
   }
 
   /** The Temporal UI page of the site's workflow. */

@@ -6,18 +6,22 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface ReconciliationActivities {
   /**
-   * Starts a run: takes the run lease in {@code reconciliation_runs} (unless dry run; a second run
-   * while one is acting is skipped) and lists the stuck sites: not completed, and no progress for the
-   * threshold or no running pipeline.
+   * Starts a run: records it in {@code reconciliation_runs} and, unless it is a dry run, takes the
+   * lease that keeps two runs from acting at once. A run whose workflow is no longer running does not
+   * keep the lease; a retry of this call by the same run gets the same lease. When another run acts,
+   * the start says skipped. A named site that is not registered is refused (non-retryable).
    */
   RunStart beginRun(ReconciliationRequest request);
 
   /**
-   * Counts the site's documents on disk, repairs the database to match, and signals the site's running
-   * pipeline or starts it again. With {@code dryRun} the same report, with nothing written or signalled.
-   * Idempotent: a retry repairs nothing more and signals again, which is harmless.
+   * Reconciles up to {@code limit} registered sites after {@code after} (subdomain order; all of them
+   * for a request naming one site): compares each site's folder and bundle with the database, repairs
+   * what differs, and signals or starts the pipeline of a site with work left that is stuck or was
+   * repaired. Every site examined gets a row in {@code reconciliation_sites}; the result is totals only.
+   * One site's trouble is that site's error, never the batch's. Idempotent: a retry repairs nothing
+   * more and signals again, which is harmless.
    */
-  SiteReconciliation reconcileSite(String subdomain, String reason, boolean dryRun);
+  ReconciliationBatch reconcileSites(long runId, ReconciliationRequest request, String after, int limit);
 
   /** Records the run's report and releases the lease. */
   void finishRun(ReconciliationReport report);

@@ -4,10 +4,13 @@ import java.util.List;
 
 /**
  * The result of one reconciliation run, also stored in {@code reconciliation_runs} and shown by
- * {@code clerk reconcile-pipeline} and {@code GET /v1/reconciliation/status}.
+ * {@code clerk reconcile-pipeline} and {@code GET /v1/reconciliation/status}. A summary: the
+ * per-site details are rows of {@code reconciliation_sites} for the run, read page by page.
  *
- * @param status {@code success}, {@code errors} (some sites could not be reconciled) or {@code skipped}
- *     (another run was acting; see {@code errors})
+ * @param status {@code success}, {@code errors} (some sites could not be reconciled, or the run could
+ *     not finish) or {@code skipped} (another run was acting; see {@code errors})
+ * @param errors the first errors (at most {@link ReconciliationTotals#MAX_SAMPLES}); {@code errorCount}
+ *     counts them all
  */
 public record ReconciliationReport(
     Long runId,
@@ -17,35 +20,25 @@ public record ReconciliationReport(
     String status,
     String startedAt,
     String finishedAt,
+    int scanned,
     int examined,
     int repaired,
     int signalled,
     int restarted,
     int allFailed,
-    List<SiteReconciliation> sites,
+    int errorCount,
     List<String> errors) {
 
   public static ReconciliationReport of(
-      ReconciliationRequest request, RunStart start, String finishedAt, List<SiteReconciliation> sites) {
-    List<String> errors = sites.stream()
-        .filter(s -> s.is(SiteReconciliation.Action.ERROR))
-        .map(s -> s.subdomain() + ": " + s.detail())
-        .toList();
+      ReconciliationRequest request, RunStart start, String finishedAt, ReconciliationTotals totals) {
     if (start.skipped() != null) {
-      errors = List.of(start.skipped());
+      return new ReconciliationReport(start.runId(), request.trigger(), request.dryRun(),
+          request.thresholdMinutes(), "skipped", start.startedAt(), finishedAt, 0, 0, 0, 0, 0, 0, 1,
+          List.of(start.skipped()));
     }
-    String status = start.skipped() != null ? "skipped" : errors.isEmpty() ? "success" : "errors";
-    return new ReconciliationReport(
-        start.runId(), request.trigger(), request.dryRun(), request.thresholdMinutes(), status,
-        start.startedAt(), finishedAt, sites.size(),
-        count(sites, s -> s.repaired()),
-        count(sites, s -> s.is(SiteReconciliation.Action.SIGNALLED)),
-        count(sites, s -> s.is(SiteReconciliation.Action.RESTARTED)),
-        count(sites, s -> s.is(SiteReconciliation.Action.ALL_FAILED)),
-        List.copyOf(sites), errors);
-  }
-
-  private static int count(List<SiteReconciliation> sites, java.util.function.Predicate<SiteReconciliation> p) {
-    return (int) sites.stream().filter(p).count();
+    return new ReconciliationReport(start.runId(), request.trigger(), request.dryRun(),
+        request.thresholdMinutes(), totals.errors() == 0 ? "success" : "errors", start.startedAt(),
+        finishedAt, totals.scanned(), totals.examined(), totals.repaired(), totals.signalled(),
+        totals.restarted(), totals.allFailed(), totals.errors(), totals.errorSamples());
   }
 }

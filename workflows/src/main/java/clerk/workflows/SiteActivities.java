@@ -31,6 +31,13 @@ public interface SiteActivities {
    */
   Stage stageToResume(String subdomain);
 
-  /** Marks the site completed, with a note for the operator. */
+  /**
+   * Ends the pipeline run when the counters say every stage is finished, in one transaction: the site
+   * becomes {@link Stage#COMPLETED}, or {@link Stage#FAILED} when every document failed a stage, with
+   * the note. Returns that end state, or, changing nothing, the first stage that has work again.
+   */
+  Stage finishSite(String subdomain, String note);
+
+  /** Runs before {@link #finishSite} existed; recorded histories call it. Same as finishSite. */
   void completeSite(String subdomain, String note);
 }

@@ -99,8 +99,71 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   @Override
   public SiteResult run(PipelineInput input) {
     subdomain = input.subdomain();
-    String after = input.afterDocumentId();
     done = new ArrayList<>(input.finished());
+    if (Workflow.getVersion("living-sites", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return runBeforeLivingSites(input);
+    }
+    Stage from = input.stage() == null ? Stage.OCR : input.stage();
+    String after = input.afterDocumentId();
+    while (true) {
+      runStages(from, after);
+      after = null;
+      // Ends the run only if the counters agree, in one transaction: documents sent back meanwhile
+      // (a reconcile signal, perhaps arriving during this very call) make it go round again.
+      Stage end = site.finishSite(subdomain, note.isEmpty() ? summary(done) : note);
+      if (end.isEnd() && !recheck) {
+        stage = end;
+        note = note.isEmpty() ? summary(done) : note;
+        showStage(end);
+        Workflow.setCurrentDetails("**" + end.dbName() + "**: " + note);
+        return new SiteResult(subdomain, done, note);
+      }
+      recheck = false;
+      from = end.isEnd() ? site.stageToResume(subdomain) : end;
+      if (from.isEnd()) {
+        continue; // the signal found nothing to do: finish again, which keeps the end state
+      }
+      Stage again = from;
+      done = new ArrayList<>(done.stream().filter(c -> c.stage().ordinal() < again.ordinal()).toList());
+      note = "";
+      log.info("{}: {} has work again; running from there", subdomain, from.dbName());
+      if (Workflow.getInfo().isContinueAsNewSuggested()) {
+        Workflow.continueAsNew(new PipelineInput(subdomain, from, null, done));
+      }
+    }
+  }
+
+  /**
+   * Runs the stages from {@code from} on. A stage with no documents is passed; deploy always runs, so
+   * the bundle publishes what the site holds now, nothing included (every document removed or failed).
+   */
+  private void runStages(Stage from, String after) {
+    for (stage = from; !stage.isEnd(); stage = stage.next()) {
+      counters = site.beginStage(subdomain, stage);
+      showStage(stage);
+      showDetails();
+      if (stage == Stage.OCR && counters.total() == 0) {
+        note = "no documents: no PDFs under pdfs/ or _agendas/pdfs/";
+      }
+      if (stage == Stage.DEPLOY) {
+        deploy();
+        counters = site.stageCounters(subdomain, stage);
+      } else if (counters.total() > 0) {
+        runDocuments(after);
+      }
+      after = null;
+      if (counters.total() > 0) {
+        done.add(counters);
+      }
+    }
+  }
+
+  /**
+   * The pipeline as it ran before living sites (no end-of-run check of the counters, no loop for a
+   * reconcile signal during completion): executions recorded then replay through it.
+   */
+  private SiteResult runBeforeLivingSites(PipelineInput input) {
+    String after = input.afterDocumentId();
     for (stage = input.stage() == null ? Stage.OCR : input.stage();
         stage != Stage.COMPLETED;
         stage = stage.next()) {

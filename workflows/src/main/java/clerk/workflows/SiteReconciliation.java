@@ -10,7 +10,7 @@ import java.util.List;
  * @param pdfs documents on disk; {@code texts} of them have their complete text folder
  * @param partial text folders left half-written by a crashed OCR (resumed, not counted)
  * @param repairs each counter, status or stage that was wrong, as "what: before → after"
- * @param action {@link Action} name
+ * @param action {@link Action} name: what was done, or in a dry run what would have been
  * @param detail one line for the operator, as the report prints it
  */
 public record SiteReconciliation(
@@ -37,8 +37,6 @@ public record SiteReconciliation(
     ALL_FAILED,
     /** Nothing was left to do: the site is marked completed. */
     COMPLETED,
-    /** Dry run: what would have been done is in the detail. */
-    NONE,
     /** The site could not be reconciled; the detail says why. */
     ERROR
   }

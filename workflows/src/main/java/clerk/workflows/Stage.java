@@ -1,14 +1,22 @@
 package clerk.workflows;
 
+import java.util.List;
 import java.util.Locale;
 
-/** The stages a site's documents go through, in order; {@link #COMPLETED} is the end state. */
+/**
+ * The stages a site's documents go through, in order, and the two states a site ends in:
+ * {@link #COMPLETED}, and {@link #FAILED} when every document failed a stage (an operator must look).
+ */
 public enum Stage {
   OCR,
   COMPILATION,
   EXTRACTION,
   DEPLOY,
-  COMPLETED;
+  COMPLETED,
+  FAILED;
+
+  /** The four stages documents go through, in order: the one list of them. */
+  public static final List<Stage> PIPELINE = List.of(OCR, COMPILATION, EXTRACTION, DEPLOY);
 
   /** The name used in the database ({@code sites.current_stage}) and on the command line. */
   public String dbName() {
@@ -19,8 +27,13 @@ public enum Stage {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }
 
-  /** The stage after this one. */
+  /** Whether the site's pipeline has ended: nothing is left to do in any stage. */
+  public boolean isEnd() {
+    return this == COMPLETED || this == FAILED;
+  }
+
+  /** The stage after this one; after deploy the site is completed. */
   public Stage next() {
-    return this == COMPLETED ? COMPLETED : values()[ordinal() + 1];
+    return isEnd() || this == DEPLOY ? COMPLETED : values()[ordinal() + 1];
   }
 }

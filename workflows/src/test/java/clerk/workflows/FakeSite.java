@@ -37,6 +37,7 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
   private final List<Stage> stagesBegun = new ArrayList<>();
   private final List<Integer> pendingLimits = new ArrayList<>();
   private final List<String> siteNotes = new ArrayList<>();
+  private final List<Stage> ends = new ArrayList<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
   private final Map<Stage, String> taskQueues = new ConcurrentHashMap<>();
@@ -140,7 +141,7 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
   @Override
   public synchronized Stage stageToResume(String subdomain) {
     checkSite(subdomain);
-    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
+    for (Stage stage : Stage.PIPELINE) {
       if (statuses.containsKey(stage) && !counters(stage).finished()) {
         return stage;
       }
@@ -152,6 +153,62 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
   public synchronized void completeSite(String subdomain, String note) {
     checkSite(subdomain);
     siteNotes.add(note);
+  }
+
+  /** As the repository does: the first stage with work, else failed when a stage failed all, else completed. */
+  @Override
+  public synchronized Stage finishSite(String subdomain, String note) {
+    checkSite(subdomain);
+    int call = finishCalls.incrementAndGet();
+    finishHook.run(call, false);
+    Stage end = decideEnd(note);
+    finishHook.run(call, true);
+    return end;
+  }
+
+  private Stage decideEnd(String note) {
+    Stage work = stageToResume(subdomain);
+    if (!work.isEnd()) {
+      return work;
+    }
+    siteNotes.add(note);
+    for (Stage stage : Stage.PIPELINE) {
+      StageCounters c = counters(stage);
+      if (c.total() > 0 && c.completed() == 0 && c.failed() > 0) {
+        ends.add(Stage.FAILED);
+        return Stage.FAILED;
+      }
+    }
+    ends.add(Stage.COMPLETED);
+    return Stage.COMPLETED;
+  }
+
+  /** What happens around finishSite's decision: before ({@code decided} false) and after it. */
+  @FunctionalInterface
+  interface FinishHook {
+    void run(int call, boolean decided);
+  }
+
+  private volatile FinishHook finishHook = (call, decided) -> {};
+  private final AtomicInteger finishCalls = new AtomicInteger();
+
+  FakeSite onFinish(FinishHook hook) {
+    this.finishHook = hook;
+    return this;
+  }
+
+  /** What reconciliation does when a document's PDF changed: every stage pending again. */
+  synchronized void sendBackToOcr(String documentId) {
+    for (Stage stage : Stage.PIPELINE) {
+      if (stage(stage).containsKey(documentId)) {
+        stage(stage).put(documentId, Status.PENDING);
+      }
+    }
+  }
+
+  /** The end state of every finished run, in order. */
+  synchronized List<Stage> ends() {
+    return List.copyOf(ends);
   }
 
   // ---- document activities

@@ -164,10 +164,12 @@ class SitePipelineWorkflowTest {
     assertThat(result.stages()).isEmpty();
     assertThat(result.note()).isEqualTo("no documents: no PDFs under pdfs/ or _agendas/pdfs/");
     assertThat(site.siteNotes()).containsExactly(result.note());
-    assertThat(site.stagesBegun()).containsExactly(Stage.OCR);
+    assertThat(site.ends()).containsExactly(Stage.COMPLETED);
     assertThat(site.pendingLimits()).isEmpty();
     assertThat(site.documentCalls()).isZero();
-    assertThat(site.deploys()).isZero();
+    // Deploy still runs: a site whose documents were all removed must publish that (nothing).
+    assertThat(site.stagesBegun()).containsExactlyElementsOf(Stage.PIPELINE);
+    assertThat(site.deploys()).isEqualTo(1);
   }
 
   @Test
@@ -331,12 +333,12 @@ class SitePipelineWorkflowTest {
       assertThat(site.attempts(Stage.COMPILATION, id)).isEqualTo(5);
       assertThat(site.failureReason(Stage.COMPILATION, id)).isEqualTo("pages table locked");
     }
-    assertThat(site.stagesBegun())
-        .containsExactly(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION);
+    assertThat(site.stagesBegun()).containsExactlyElementsOf(Stage.PIPELINE);
     assertThat(result.stages()).hasSize(2);
-    assertThat(result.note()).isEqualTo("nothing to extraction: all 3 documents failed compilation");
-    assertThat(site.siteNotes()).containsExactly(result.note());
-    assertThat(site.deploys()).isZero();
+    assertThat(result.note()).isEqualTo("3 documents, 3 failed");
+    // Not "completed": every document failed a stage, an operator must look.
+    assertThat(site.ends()).containsExactly(Stage.FAILED);
+    assertThat(site.documentCalls()).as("nothing extracted").isEqualTo(3 + 3 * 5);
   }
 
   @Test
@@ -502,6 +504,47 @@ class SitePipelineWorkflowTest {
     assertThat(result.stages()).extracting(StageCounters::stage)
         .containsExactly(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
     assertThat(result.stages()).allSatisfy(c -> assertThat(c.completed()).isEqualTo(3));
+  }
+
+  @Test
+  void documentsSentBackJustBeforeTheSiteFinishesRunAgainBeforeItCompletes() {
+    FakeSite site = site(3);
+    String changed = site.documentIds().get(1);
+    // Reconciliation found the PDF changed and committed before finishSite read the counters.
+    site.onFinish((call, decided) -> {
+      if (call == 1 && !decided) {
+        site.sendBackToOcr(changed);
+      }
+    });
+
+    SiteResult result = run();
+
+    assertThat(site.successes(Stage.OCR, changed)).isEqualTo(2);
+    assertThat(site.successes(Stage.EXTRACTION, changed)).isEqualTo(2);
+    assertThat(site.ends()).containsExactly(Stage.COMPLETED);
+    assertThat(site.deploys()).isEqualTo(2);
+    assertThat(result.stages()).containsExactly(counters(Stage.OCR, 3, 3, 0),
+        counters(Stage.COMPILATION, 3, 3, 0), counters(Stage.EXTRACTION, 3, 3, 0), counters(Stage.DEPLOY, 3, 3, 0));
+  }
+
+  @Test
+  void aReconcileSignalThatArrivesWhileTheSiteFinishesIsActedOn() {
+    FakeSite site = site(2);
+    String changed = site.documentIds().get(0);
+    // The site was marked completed; then reconciliation sent a document back and signalled.
+    site.onFinish((call, decided) -> {
+      if (call == 1 && decided) {
+        site.sendBackToOcr(changed);
+        client.newWorkflowStub(SitePipelineWorkflow.class, SitePipelineWorkflow.workflowId(SITE))
+            .reconcile("reconciliation: PDF of " + changed + " changed");
+      }
+    });
+
+    run();
+
+    assertThat(site.successes(Stage.OCR, changed)).isEqualTo(2);
+    assertThat(site.ends()).containsExactly(Stage.COMPLETED, Stage.COMPLETED);
+    assertThat(site.counters(Stage.DEPLOY)).isEqualTo(counters(Stage.DEPLOY, 2, 2, 0));
   }
 
   @Test

@@ -7,12 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -53,6 +50,31 @@ public final class SiteRepository {
     }
   }
 
+  /**
+   * A transaction that changes the site's documents. It locks the site's row first: the counters
+   * trigger updates that row for every document change, so every writer takes the site, then its
+   * documents, in that one order (two orders deadlock).
+   */
+  public <T> T siteTransaction(String subdomain, Work<T> work) {
+    return transaction(c -> {
+      if (!lockSiteRow(c, subdomain)) {
+        throw new IllegalArgumentException("unknown site " + subdomain + ": add it with 'clerk sites add'");
+      }
+      return work.run(c);
+    });
+  }
+
+  /** Locks the site's row until the caller's transaction ends; false when there is no such site. */
+  public static boolean lockSiteRow(Connection c, String subdomain) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT 1 FROM sites WHERE subdomain = ? FOR NO KEY UPDATE")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
   /** Registers a site if it is new; returns true when it was. */
   public boolean ensureSite(String subdomain, String name) {
     return transaction(c -> ensureSite(c, subdomain, name));
@@ -77,95 +99,6 @@ public final class SiteRepository {
         }
       }
     });
-  }
-
-  /**
-   * Brings the site's documents in line with the disk: registers new PDFs, marks OCR completed where
-   * the text is already on disk, sends a document whose text vanished back to pending (with the
-   * stages after it), and forgets documents whose PDF is gone. Failed documents stay failed.
-   *
-   * @param textPages pages of each document whose text is complete on disk, by document id
-   */
-  public Sync syncDocuments(String subdomain, List<DocumentRef> onDisk, Map<String, Integer> textPages) {
-    return transaction(c -> syncDocuments(c, subdomain, onDisk, textPages));
-  }
-
-  /** What {@link #syncDocuments} changed: documents registered, text found, text lost, removed. */
-  public record Sync(int registered, int textFound, int textLost, int removed) {
-    public boolean changed() {
-      return registered + textFound + textLost + removed > 0;
-    }
-  }
-
-  /** {@link #syncDocuments(String, List, Map)} inside the caller's transaction. */
-  public Sync syncDocuments(
-      Connection c, String subdomain, List<DocumentRef> onDisk, Map<String, Integer> textPages)
-      throws SQLException {
-    Map<String, String> known = new LinkedHashMap<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT document_id, ocr_status FROM documents WHERE subdomain = ? FOR UPDATE")) {
-      s.setString(1, subdomain);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          known.put(r.getString(1), r.getString(2));
-        }
-      }
-    }
-    int registered = 0;
-    int textFound = 0;
-    int textLost = 0;
-    try (PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO documents (subdomain, document_id, kind, meeting, date, pages, ocr_method,"
-                + " ocr_status, ocr_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement found = c.prepareStatement(
-            "UPDATE documents SET ocr_status = 'completed', pages = ?, ocr_at = now(), updated_at = now(),"
-                + " ocr_method = coalesce(ocr_method, 'text found on disk'),"
-                + " error = NULL, error_stage = NULL WHERE subdomain = ? AND document_id = ?");
-        PreparedStatement lost = c.prepareStatement(
-            "UPDATE documents SET ocr_status = 'pending', compilation_status = 'pending',"
-                + " extraction_status = 'pending', deploy_status = 'pending', updated_at = now()"
-                + " WHERE subdomain = ? AND document_id = ?");
-        PreparedStatement gone = c.prepareStatement(
-            "DELETE FROM documents WHERE subdomain = ? AND document_id = ?")) {
-      for (DocumentRef d : onDisk) {
-        Integer pages = textPages.get(d.id());
-        String status = known.remove(d.id());
-        if (status == null) {
-          insert.setString(1, subdomain);
-          insert.setString(2, d.id());
-          insert.setString(3, d.kind());
-          insert.setString(4, d.meeting());
-          insert.setString(5, d.date());
-          insert.setObject(6, pages);
-          insert.setString(7, pages == null ? null : "text found on disk");
-          insert.setString(8, pages == null ? "pending" : "completed");
-          insert.setTimestamp(9, pages == null ? null : Timestamp.from(Instant.now()));
-          insert.addBatch();
-          registered++;
-        } else if (pages != null && !status.equals("completed")) {
-          found.setInt(1, pages);
-          found.setString(2, subdomain);
-          found.setString(3, d.id());
-          found.addBatch();
-          textFound++;
-        } else if (pages == null && status.equals("completed")) {
-          lost.setString(1, subdomain);
-          lost.setString(2, d.id());
-          lost.addBatch();
-          textLost++;
-        }
-      }
-      for (String id : known.keySet()) {
-        gone.setString(1, subdomain);
-        gone.setString(2, id);
-        gone.addBatch();
-      }
-      insert.executeBatch();
-      found.executeBatch();
-      lost.executeBatch();
-      gone.executeBatch();
-    }
-    return new Sync(registered, textFound, textLost, known.size());
   }
 
   /** Moves the site into a stage and returns the stage's counters. */
@@ -263,7 +196,32 @@ public final class SiteRepository {
   }
 
   public boolean markCompleted(DocumentRef d, Stage stage, Integer pages, String ocrMethod) {
-    return transaction(c -> markCompleted(c, d, stage, pages, ocrMethod));
+    return siteTransaction(d.subdomain(), c -> markCompleted(c, d, stage, pages, ocrMethod));
+  }
+
+  /** The PDF as OCR read it: size, last-modified time (ms since the epoch), SHA-256. */
+  public record PdfFacts(long size, long mtime, String sha256) {}
+
+  /**
+   * Marks OCR completed and records what reconciliation later compares the disk with: the PDF OCR
+   * read, and the size of the text it wrote.
+   */
+  public void markOcrCompleted(DocumentRef d, int pages, String ocrMethod, PdfFacts pdf, long textBytes) {
+    siteTransaction(d.subdomain(), c -> {
+      markCompleted(c, d, Stage.OCR, pages, ocrMethod);
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE documents SET pdf_size = ?, pdf_mtime = ?, pdf_sha256 = ?, text_bytes = ?"
+              + " WHERE subdomain = ? AND document_id = ?")) {
+        s.setLong(1, pdf.size());
+        s.setLong(2, pdf.mtime());
+        s.setString(3, pdf.sha256());
+        s.setLong(4, textBytes);
+        s.setString(5, d.subdomain());
+        s.setString(6, d.id());
+        s.executeUpdate();
+      }
+      return null;
+    });
   }
 
   /** Whether the document has completed every stage before {@code stage}, so it may run it. */
@@ -302,7 +260,7 @@ public final class SiteRepository {
    */
   public StageCounters markFailed(String subdomain, Stage stage, String documentId, String reason) {
     String st = stage.dbName();
-    transaction(c -> {
+    siteTransaction(subdomain, c -> {
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE documents SET " + st + "_status = 'failed', " + st + "_at = now(), updated_at = now(),"
               + " error_stage = ?, error = ? WHERE subdomain = ? AND " + entered(stage) + " AND "
@@ -335,17 +293,57 @@ public final class SiteRepository {
     });
   }
 
-  /** Marks the site completed: the pipeline has nothing left to do. */
-  public void completeSite(String subdomain, String note) {
-    transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "UPDATE sites SET current_stage = 'completed', completed_at = now(), updated_at = now(),"
-              + " coordinator_enqueued = false, note = ? WHERE subdomain = ?")) {
-        s.setString(1, note);
-        s.setString(2, subdomain);
-        s.executeUpdate();
+  /**
+   * Ends the site's pipeline run if its counters allow, in one transaction with the site locked: when
+   * a stage still has pending documents (reconciliation sent some back meanwhile) nothing changes and
+   * that stage is returned; when every document failed a stage the site becomes {@code failed}; else
+   * {@code completed}. The note is kept for an end state.
+   */
+  public Stage finishSite(String subdomain, String note) {
+    return siteTransaction(subdomain, c -> {
+      SiteRow row = site(c, subdomain);
+      if (row == null) {
+        throw new IllegalArgumentException("unknown site " + subdomain);
       }
-      return null;
+      Stage end = row.derivedStage();
+      if (end.isEnd()) {
+        setStage(c, subdomain, end, end == Stage.FAILED ? row.failedNote() : note);
+      }
+      return end;
+    });
+  }
+
+  /**
+   * Sends failed documents back to pending in the stage they failed, so the pipeline runs them again.
+   * Counters follow (trigger); the site's stage moves to the first stage with work.
+   *
+   * @param stage only documents that failed this stage; null for any stage
+   * @param documentId only this document; null for every failed document of the site
+   * @return how many documents were sent back
+   */
+  public int retryFailed(String subdomain, Stage stage, String documentId) {
+    return siteTransaction(subdomain, c -> {
+      int retried = 0;
+      for (Stage st : Stage.PIPELINE) {
+        if (stage != null && st != stage) {
+          continue;
+        }
+        String col = st.dbName() + "_status";
+        try (PreparedStatement s = c.prepareStatement(
+            "UPDATE documents SET " + col + " = 'pending', error = NULL, error_stage = NULL,"
+                + " updated_at = now() WHERE subdomain = ? AND " + col + " = 'failed'"
+                + " AND (?::text IS NULL OR document_id = ?)")) {
+          s.setString(1, subdomain);
+          s.setString(2, documentId);
+          s.setString(3, documentId);
+          retried += s.executeUpdate();
+        }
+      }
+      if (retried > 0) {
+        SiteRow row = site(c, subdomain);
+        setStage(c, subdomain, row.derivedStage(), null);
+      }
+      return retried;
     });
   }
 
@@ -378,35 +376,15 @@ public final class SiteRepository {
     }
   }
 
-  private static final String RECOUNT_SQL = recountSql();
-
-  private static String recountSql() {
-    StringBuilder agg = new StringBuilder();
-    StringBuilder sets = new StringBuilder();
-    StringBuilder differ = new StringBuilder("FALSE");
-    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY)) {
-      String st = stage.dbName();
-      String in = entered(stage);
-      agg.append(agg.length() == 0 ? "" : ", ")
-          .append("count(*) FILTER (WHERE ").append(in).append(") AS ").append(st).append("_total, ")
-          .append("count(*) FILTER (WHERE ").append(in).append(" AND ").append(st)
-          .append("_status = 'completed') AS ").append(st).append("_completed, ")
-          .append("count(*) FILTER (WHERE ").append(in).append(" AND ").append(st)
-          .append("_status = 'failed') AS ").append(st).append("_failed");
-      for (String col : List.of(st + "_total", st + "_completed", st + "_failed")) {
-        sets.append(sets.length() == 0 ? "" : ", ").append(col).append(" = a.").append(col);
-        differ.append(" OR s.").append(col).append(" <> a.").append(col);
-      }
-    }
-    return "WITH a AS (SELECT " + agg + " FROM documents WHERE subdomain = ?),"
-        + " old AS (SELECT s.subdomain, (" + differ + ") AS changed FROM sites s, a WHERE s.subdomain = ?)"
-        + " UPDATE sites SET " + sets + " FROM a, old WHERE sites.subdomain = old.subdomain"
-        + " RETURNING old.changed";
-  }
+  private static final String RECOUNT_SQL =
+      "WITH a AS (SELECT " + CounterSql.AGGREGATE + " FROM documents WHERE subdomain = ?),"
+          + " old AS (SELECT s.subdomain, (" + CounterSql.DIFFERS + ") AS changed FROM sites s, a WHERE s.subdomain = ?)"
+          + " UPDATE sites SET " + CounterSql.SET + " FROM a, old WHERE sites.subdomain = old.subdomain"
+          + " RETURNING old.changed";
 
   /** The site's row, locked until the caller's transaction ends; null when there is no such site. */
   public SiteRow lockSite(Connection c, String subdomain) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT * FROM sites WHERE subdomain = ? FOR UPDATE")) {
+    try (PreparedStatement s = c.prepareStatement("SELECT * FROM sites WHERE subdomain = ? FOR NO KEY UPDATE")) {
       s.setString(1, subdomain);
       try (ResultSet r = s.executeQuery()) {
         return r.next() ? SiteRow.from(r) : null;
@@ -451,20 +429,37 @@ public final class SiteRepository {
   }
 
   /**
-   * Sets the site's stage as reconciliation derived it. Entering {@code completed} also closes the
-   * site the way the pipeline would, with a note saying who did it.
+   * Sets the site's stage. An end state ({@code completed}, {@code failed}) closes the site the way
+   * the pipeline does, with the note; a stage with work reopens it.
    */
   public void setStage(Connection c, String subdomain, Stage stage, String note) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
-        "UPDATE sites SET current_stage = ?, note = coalesce(?, note),"
-            + " completed_at = CASE WHEN ? THEN now() ELSE NULL END,"
-            + " coordinator_enqueued = coordinator_enqueued AND NOT ? WHERE subdomain = ?")) {
-      boolean completed = stage == Stage.COMPLETED;
+        "UPDATE sites SET current_stage = ?, note = coalesce(?, note), updated_at = now(),"
+            + " completed_at = CASE WHEN ? THEN coalesce(CASE WHEN current_stage = ? THEN completed_at END,"
+            + " now()) END, coordinator_enqueued = coordinator_enqueued AND NOT ? WHERE subdomain = ?")) {
+      boolean end = stage.isEnd();
       s.setString(1, stage.dbName());
       s.setString(2, note);
-      s.setBoolean(3, completed);
-      s.setBoolean(4, completed);
-      s.setString(5, subdomain);
+      s.setBoolean(3, end);
+      s.setString(4, stage.dbName());
+      s.setBoolean(5, end);
+      s.setString(6, subdomain);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * Records a comparison of the site's folder with the database: the folder's fingerprint (the next
+   * run skips the comparison while it is unchanged) and what the walk had to skip.
+   */
+  public void recordStorageCheck(Connection c, String subdomain, String fingerprint, List<String> problems)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE sites SET storage_fingerprint = ?, storage_problems = ?::jsonb, storage_checked_at = now()"
+            + " WHERE subdomain = ?")) {
+      s.setString(1, fingerprint);
+      s.setString(2, Json.write(problems));
+      s.setString(3, subdomain);
       s.executeUpdate();
     }
   }
@@ -472,6 +467,24 @@ public final class SiteRepository {
   /** Every site with its counters, for status and reconciliation. */
   public List<SiteRow> sites() {
     return querySites("", null);
+  }
+
+  /** Up to {@code limit} sites after {@code after} (null: from the first), in subdomain order. */
+  public List<SiteRow> sitesAfter(String after, int limit) {
+    return transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT * FROM sites WHERE subdomain > ? ORDER BY subdomain LIMIT ?")) {
+        s.setString(1, after == null ? "" : after);
+        s.setInt(2, limit);
+        List<SiteRow> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(SiteRow.from(r));
+          }
+        }
+        return out;
+      }
+    });
   }
 
   public SiteRow site(String subdomain) {

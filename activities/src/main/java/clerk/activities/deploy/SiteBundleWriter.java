@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -45,6 +46,51 @@ public final class SiteBundleWriter {
     return Files.isRegularFile(deployDir.resolve(subdomain).resolve(MeetingsDb.FILE_NAME));
   }
 
+  /**
+   * The fingerprint of what a bundle of the site holds, from the database: MD5 over the included
+   * documents' ids, page counts, text sizes and PDF identity. Deploy writes it into {@code site.json};
+   * reconciliation compares the two, so a bundle that lacks a document, still holds a removed one, or
+   * was built from an older version of one, is found and redeployed.
+   */
+  private static final String FINGERPRINT = "md5(coalesce(string_agg(d.document_id || ':' || coalesce(d.pages, 0)"
+      + " || ':' || coalesce(d.text_bytes, -1) || ':' || coalesce(d.pdf_sha256, d.pdf_size || '/' || d.pdf_mtime, ''),"
+      + " ',' ORDER BY d.document_id" + C + "), ''))";
+
+  /** The fingerprint of a site with nothing to publish. */
+  public static final String EMPTY_FINGERPRINT = "d41d8cd98f00b204e9800998ecf8427e";
+
+  /** Each site's expected bundle fingerprint (sites with nothing to publish get the empty one). */
+  public static Map<String, String> fingerprints(Connection c, List<String> subdomains) throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    subdomains.forEach(s -> out.put(s, EMPTY_FINGERPRINT));
+    try (PreparedStatement s = c.prepareStatement("SELECT d.subdomain, " + FINGERPRINT
+        + " FROM documents d WHERE d.subdomain = ANY (?) AND " + INCLUDED + " GROUP BY d.subdomain")) {
+      s.setArray(1, c.createArrayOf("text", subdomains.toArray()));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.put(r.getString(1), r.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The fingerprint in the published {@code site.json}; null when the site has no bundle, "" when its
+   * bundle predates fingerprints or cannot be read (either way it must be written again).
+   */
+  public static String fingerprintOnDisk(Path deployDir, String subdomain) {
+    Path siteJson = deployDir.resolve(subdomain).resolve(SITE_JSON);
+    if (!isDeployed(deployDir, subdomain)) {
+      return null;
+    }
+    try {
+      return JSON.readTree(siteJson.toFile()).path("fingerprint").asText("");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   public BundleSummary write(DataSource db, String subdomain, Path deployDir) throws IOException {
     BundleDirectory.validSubdomain(subdomain);
     BundleSummary built = BundleDirectory.replace(deployDir, subdomain, tmp -> build(db, subdomain, tmp));
@@ -67,6 +113,7 @@ public final class SiteBundleWriter {
         perKind.put("minutes", new int[2]);
         perKind.put("agendas", new int[2]);
         countDocuments(pg, subdomain, perKind);
+        site.put("fingerprint", fingerprints(pg, List.of(subdomain)).get(subdomain));
         int motions;
         try (MeetingsDb meetings = MeetingsDb.create(dbFile)) {
           motions = copyPages(pg, subdomain, motionsByPage(pg, subdomain), meetings, perKind);

@@ -11,10 +11,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,38 +171,71 @@ public final class SiteStorage {
   public record Scan(List<DocumentRef> documents, List<String> problems) {}
 
   public Scan scan(String subdomain) {
+    SiteSurvey survey = survey(subdomain);
+    return new Scan(survey.refs(), survey.problems());
+  }
+
+  /**
+   * Walks the site's folder once: every PDF with its size and mtime, every text folder with its page
+   * files, half-written folders, what had to be skipped, and the fingerprint of it all. One stat per
+   * file; nothing is read.
+   */
+  public SiteSurvey survey(String subdomain) {
     Path site = siteDir(subdomain);
-    List<DocumentRef> documents = new ArrayList<>();
+    SiteSurvey.Fingerprint fingerprint = new SiteSurvey.Fingerprint();
     List<String> problems = new ArrayList<>();
     if (!Files.isDirectory(site)) {
       problems.add("no such site folder: " + site);
-      return new Scan(documents, problems);
+      return new SiteSurvey(List.of(), List.copyOf(problems), fingerprint.value());
     }
-    scanKind(subdomain, DocumentRef.MINUTES, site.resolve("pdfs"), documents, problems);
-    scanKind(subdomain, DocumentRef.AGENDAS, site.resolve(AGENDAS_DIR).resolve("pdfs"), documents,
-        problems);
-    documents.sort(Comparator.comparing(DocumentRef::id));
-    return new Scan(List.copyOf(documents), List.copyOf(problems));
+    Map<String, long[]> pdfs = new TreeMap<>(); // id -> {size, mtime}
+    Map<String, DocumentRef> refs = new HashMap<>();
+    Map<String, SiteSurvey.Text> texts = new HashMap<>();
+    Set<String> partials = new HashSet<>();
+    for (String kind : List.of(DocumentRef.MINUTES, DocumentRef.AGENDAS)) {
+      Path kindDir = DocumentRef.MINUTES.equals(kind) ? site : site.resolve(AGENDAS_DIR);
+      surveyPdfs(subdomain, kind, site, kindDir.resolve("pdfs"), fingerprint, problems, pdfs, refs);
+      surveyTexts(kind, site, kindDir.resolve("txt"), fingerprint, texts, partials);
+    }
+    List<SiteSurvey.DiskDocument> documents = new ArrayList<>(pdfs.size());
+    for (Map.Entry<String, long[]> pdf : pdfs.entrySet()) {
+      String id = pdf.getKey();
+      documents.add(new SiteSurvey.DiskDocument(refs.get(id), pdf.getValue()[0], pdf.getValue()[1],
+          texts.getOrDefault(id, SiteSurvey.Text.NONE), partials.contains(id)));
+    }
+    return new SiteSurvey(List.copyOf(documents), List.copyOf(problems), fingerprint.value());
   }
 
-  private void scanKind(String subdomain, String kind, Path pdfs, List<DocumentRef> out,
-      List<String> problems) {
+  private void surveyPdfs(String subdomain, String kind, Path site, Path pdfs,
+      SiteSurvey.Fingerprint fingerprint, List<String> problems, Map<String, long[]> found,
+      Map<String, DocumentRef> refs) {
     if (!Files.isDirectory(pdfs)) {
       return;
     }
     for (Path meetingDir : list(pdfs)) {
-      String meeting = meetingDir.getFileName().toString();
-      if (!Files.isDirectory(meetingDir)) {
+      BasicFileAttributes meetingAttrs = attributes(meetingDir);
+      if (meetingAttrs == null) {
+        continue;
+      }
+      if (!meetingAttrs.isDirectory()) {
+        fingerprint.add(site.relativize(meetingDir).toString(), meetingAttrs.size(), mtime(meetingAttrs));
         problems.add(meetingDir + ": a file directly in pdfs/ (expected pdfs/{meeting}/{date}.pdf)");
         continue;
       }
+      String meeting = meetingDir.getFileName().toString();
       for (Path file : list(meetingDir)) {
+        BasicFileAttributes attrs = attributes(file);
+        if (attrs == null) {
+          continue;
+        }
         String name = file.getFileName().toString();
-        if (Files.isDirectory(file)) {
+        if (attrs.isDirectory()) {
           problems.add(file + ": a folder inside a meeting folder (expected {date}.pdf files)");
           continue;
         }
+        fingerprint.add(site.relativize(file).toString(), attrs.size(), mtime(attrs));
         if (!name.toLowerCase(Locale.ROOT).endsWith(".pdf")) {
+          problems.add(file + ": not a .pdf file (skipped)");
           continue;
         }
         DocumentRef d = new DocumentRef(subdomain, kind, meeting, name.substring(0, name.length() - 4));
@@ -207,12 +245,78 @@ public final class SiteStorage {
             problems.add(file + ": the extension must be lowercase .pdf");
             continue;
           }
-          out.add(d);
         } catch (InvalidNameException e) {
           problems.add(file + ": " + e.getMessage());
+          continue;
+        }
+        found.put(d.id(), new long[] {attrs.size(), mtime(attrs)});
+        refs.put(d.id(), d);
+      }
+    }
+  }
+
+  /** Text folders {@code txt/{meeting}/{date}/} and half-written {@code .{date}.partial/} ones. */
+  private static void surveyTexts(String kind, Path site, Path txt, SiteSurvey.Fingerprint fingerprint,
+      Map<String, SiteSurvey.Text> texts, Set<String> partials) {
+    if (!Files.isDirectory(txt)) {
+      return;
+    }
+    for (Path meetingDir : list(txt)) {
+      if (!Files.isDirectory(meetingDir)) {
+        continue;
+      }
+      String meeting = meetingDir.getFileName().toString();
+      for (Path folder : list(meetingDir)) {
+        if (!Files.isDirectory(folder)) {
+          continue;
+        }
+        String name = folder.getFileName().toString();
+        boolean partial = name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX);
+        Set<Integer> pages = new TreeSet<>();
+        int files = 0;
+        long bytes = 0;
+        int empty = 0;
+        for (Path file : list(folder)) {
+          BasicFileAttributes attrs = attributes(file);
+          if (attrs == null || attrs.isDirectory()) {
+            continue;
+          }
+          fingerprint.add(site.relativize(file).toString(), attrs.size(), mtime(attrs));
+          Integer page = TextWriter.pageNumber(file.getFileName().toString());
+          if (page != null) {
+            pages.add(page);
+            files++;
+            bytes += attrs.size();
+            empty += attrs.size() == 0 ? 1 : 0;
+          }
+        }
+        if (partial) {
+          String date = name.substring(1, name.length() - PARTIAL_SUFFIX.length());
+          partials.add(kind + "/" + meeting + "/" + date);
+        } else if (!name.startsWith(".") && files > 0) {
+          int n = pages.size();
+          int complete = pages.contains(1) && pages.contains(n) ? n : 0;
+          texts.put(kind + "/" + meeting + "/" + name, new SiteSurvey.Text(complete, files, bytes, empty));
         }
       }
     }
+  }
+
+  static final String PARTIAL_SUFFIX = ".partial";
+
+  /** A file's attributes (following a link inside the tree); null when it vanished meanwhile. */
+  private static BasicFileAttributes attributes(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long mtime(BasicFileAttributes attrs) {
+    return attrs.lastModifiedTime().toMillis();
   }
 
   private static List<Path> list(Path dir) {
@@ -245,36 +349,46 @@ public final class SiteStorage {
     return texts;
   }
 
-  /** Documents on disk, per document however many pages: with committed text, with only a partial. */
-  public record DiskCounts(int documents, int textComplete, int partial) {}
-
-  public DiskCounts count(String subdomain) {
-    Scan scan = scan(subdomain);
-    int complete = 0;
-    int partial = 0;
-    for (DocumentRef d : scan.documents()) {
-      if (isTextComplete(d)) {
-        complete++;
-      } else if (hasPartialText(d)) {
-        partial++;
-      }
-    }
-    return new DiskCounts(scan.documents().size(), complete, partial);
-  }
-
   /** Whether a crashed OCR attempt left a half-written text folder for the document. */
   public boolean hasPartialText(DocumentRef d) {
     return Files.isDirectory(TextWriter.partialDir(this, d));
   }
 
-  public Set<String> completedDocumentIds(String subdomain) {
-    Set<String> ids = new HashSet<>();
-    for (DocumentRef d : scan(subdomain).documents()) {
-      if (isTextComplete(d)) {
-        ids.add(d.id());
+  /** SHA-256 of the document's PDF, hex. */
+  public String sha256(DocumentRef d) throws IOException {
+    java.security.MessageDigest sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (java.io.InputStream in = Files.newInputStream(pdf(d))) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
       }
     }
-    return ids;
+    return java.util.HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** A PDF's size and last-modified time (milliseconds since the epoch). */
+  public record PdfStat(long size, long mtime) {}
+
+  /** The PDF's size and mtime, read before OCR reads it so that a change during OCR shows later. */
+  public PdfStat pdfStat(DocumentRef d) throws IOException {
+    BasicFileAttributes attrs = Files.readAttributes(pdf(d), BasicFileAttributes.class);
+    return new PdfStat(attrs.size(), mtime(attrs));
+  }
+
+  /** The committed text folder's page files' sizes added up. */
+  public long textBytes(DocumentRef d) throws IOException {
+    long bytes = 0;
+    for (Path file : list(textDir(d))) {
+      if (TextWriter.pageNumber(file.getFileName().toString()) != null) {
+        bytes += Files.size(file);
+      }
+    }
+    return bytes;
   }
 
   /** A writer for the document's text; pages an earlier attempt wrote are kept for it. */

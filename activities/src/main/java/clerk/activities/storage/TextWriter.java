@@ -36,11 +36,17 @@ public final class TextWriter implements AutoCloseable {
   }
 
   static Path partialDir(SiteStorage storage, DocumentRef d) {
-    return storage.meetingTextDir(d).resolve("." + d.date() + ".partial");
+    return storage.meetingTextDir(d).resolve("." + d.date() + SiteStorage.PARTIAL_SUFFIX);
   }
 
   static String pageFile(int n) {
     return "page-" + n + ".txt";
+  }
+
+  /** N for a page file's name {@code page-N.txt}; null for any other name. */
+  static Integer pageNumber(String fileName) {
+    Matcher m = PAGE.matcher(fileName);
+    return m.matches() ? Integer.valueOf(m.group(1)) : null;
   }
 
   /** Page numbers of the whole page files in {@code dir}. */
@@ -51,9 +57,9 @@ public final class TextWriter implements AutoCloseable {
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
-        Matcher m = PAGE.matcher(f.getFileName().toString());
-        if (m.matches()) {
-          pages.add(Integer.parseInt(m.group(1)));
+        Integer page = pageNumber(f.getFileName().toString());
+        if (page != null) {
+          pages.add(page);
         }
       }
     } catch (IOException e) {
@@ -109,10 +115,6 @@ public final class TextWriter implements AutoCloseable {
     if (old != null) {
       deleteTree(old);
     }
-  }
-
-  public void abort() throws IOException {
-    deleteTree(partial);
   }
 
   /** Keeps the partial folder: its pages are how the next attempt resumes. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import clerk.activities.TestDatabase;
+import clerk.activities.TestDocuments;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
@@ -11,7 +12,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class SiteRepositoryTest {
 
   @Test
   void countersFollowDocumentStatusesExactly() {
-    repo.syncDocuments(SITE, List.of(a, b, c), Map.of());
+    TestDocuments.register(repo, a, b, c);
     assertThat(repo.enterStage(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 3, 0, 0));
 
     repo.markCompleted(a, Stage.OCR, 3, "3 text layer");
@@ -66,7 +66,7 @@ class SiteRepositoryTest {
 
   @Test
   void aStageIsNotMarkedCompletedOverAnEarlierStageSentBack() {
-    repo.syncDocuments(SITE, List.of(a, b), Map.of());
+    TestDocuments.register(repo, a, b);
     repo.markCompleted(a, Stage.OCR, 2, null);
     // b never finished OCR, as when reconciliation sent it back while compilation ran.
     assertThat(repo.markCompleted(b, Stage.COMPILATION, 2, null)).isFalse();
@@ -82,38 +82,15 @@ class SiteRepositoryTest {
 
   @Test
   void aCompletedDocumentIsNotFailedByALateFailureReport() {
-    repo.syncDocuments(SITE, List.of(a), Map.of());
+    TestDocuments.register(repo, a);
     repo.markCompleted(a, Stage.OCR, 2, null);
     repo.markFailed(SITE, Stage.OCR, a.id(), "timed out");
     assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 1, 1, 0));
   }
 
   @Test
-  void syncTakesTheDiskAsTruth() {
-    // b already has its text on disk (e.g. imported from another system).
-    repo.syncDocuments(SITE, List.of(a, b), Map.of(b.id(), 4));
-    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 2, 1, 0));
-    assertThat(repo.pendingDocuments(SITE, Stage.OCR, null, 10)).containsExactly(a);
-    assertThat(repo.pages(SITE)).isEqualTo(4);
-
-    // b's text vanished, a's PDF is gone: b goes back to pending, a is forgotten.
-    repo.syncDocuments(SITE, List.of(b), Map.of());
-    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 1, 0, 0));
-    assertThat(repo.pendingDocuments(SITE, Stage.OCR, null, 10)).containsExactly(b);
-  }
-
-  @Test
-  void failedDocumentsStayFailedAcrossSyncs() {
-    repo.syncDocuments(SITE, List.of(a), Map.of());
-    repo.markFailed(SITE, Stage.OCR, a.id(), "encrypted");
-    repo.syncDocuments(SITE, List.of(a), Map.of());
-    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 1, 0, 1));
-    assertThat(repo.pendingDocuments(SITE, Stage.OCR, null, 10)).isEmpty();
-  }
-
-  @Test
   void pendingDocumentsPageByIdCursor() {
-    repo.syncDocuments(SITE, List.of(a, b, c), Map.of());
+    TestDocuments.register(repo, a, b, c);
     List<DocumentRef> first = repo.pendingDocuments(SITE, Stage.OCR, null, 2);
     assertThat(first).containsExactly(c, a); // "agendas/…" sorts before "minutes/…"
     assertThat(repo.pendingDocuments(SITE, Stage.OCR, first.get(1).id(), 2)).containsExactly(b);
@@ -121,7 +98,7 @@ class SiteRepositoryTest {
 
   @Test
   void failingAWholeStageFailsOnlyItsPendingDocuments() {
-    repo.syncDocuments(SITE, List.of(a, b, c), Map.of());
+    TestDocuments.register(repo, a, b, c);
     for (DocumentRef d : List.of(a, b, c)) {
       repo.markCompleted(d, Stage.OCR, 1, null);
       repo.markCompleted(d, Stage.COMPILATION, null, null);
@@ -132,6 +109,66 @@ class SiteRepositoryTest {
     assertThat(repo.counters(SITE, Stage.DEPLOY)).isEqualTo(new StageCounters(Stage.DEPLOY, 2, 0, 0));
     assertThat(repo.markFailed(SITE, Stage.DEPLOY, null, "disk full"))
         .isEqualTo(new StageCounters(Stage.DEPLOY, 2, 0, 2));
+  }
+
+  @Test
+  void aSiteFinishesOnlyWhenItsCountersSaySo() {
+    TestDocuments.register(repo, a, b);
+    repo.enterStage(SITE, Stage.OCR);
+    repo.markCompleted(a, Stage.OCR, 1, null);
+    // b is still pending OCR: the site is not finished, nothing changes.
+    assertThat(repo.finishSite(SITE, "2 documents, none failed")).isEqualTo(Stage.OCR);
+    assertThat(repo.site(SITE).currentStage()).isEqualTo(Stage.OCR);
+    assertThat(repo.site(SITE).note()).isNull();
+
+    repo.markFailed(SITE, Stage.OCR, b.id(), "encrypted");
+    for (Stage stage : List.of(Stage.COMPILATION, Stage.EXTRACTION)) {
+      repo.markCompleted(a, stage, null, null);
+    }
+    assertThat(repo.finishSite(SITE, "x")).isEqualTo(Stage.DEPLOY);
+    repo.transaction(c -> {
+      repo.markDeployed(c, SITE);
+      return null;
+    });
+    assertThat(repo.finishSite(SITE, "2 documents, 1 failed")).isEqualTo(Stage.COMPLETED);
+    SiteRow done = repo.site(SITE);
+    assertThat(done.currentStage()).isEqualTo(Stage.COMPLETED);
+    assertThat(done.note()).isEqualTo("2 documents, 1 failed");
+    assertThat(done.completedAt()).isNotNull();
+  }
+
+  @Test
+  void aSiteWhoseDocumentsAllFailedAStageIsFailedNotCompleted() {
+    TestDocuments.register(repo, a, b);
+    repo.enterStage(SITE, Stage.OCR);
+    repo.markFailed(SITE, Stage.OCR, null, "corrupt");
+
+    assertThat(repo.finishSite(SITE, "2 documents, 2 failed")).isEqualTo(Stage.FAILED);
+    SiteRow failed = repo.site(SITE);
+    assertThat(failed.currentStage()).isEqualTo(Stage.FAILED);
+    assertThat(failed.note()).startsWith("needs an operator: all 2 document(s) failed ocr");
+  }
+
+  @Test
+  void retrySendsFailedDocumentsBackAndTheCountersFollow() {
+    TestDocuments.register(repo, a, b, c);
+    repo.enterStage(SITE, Stage.OCR);
+    repo.markFailed(SITE, Stage.OCR, a.id(), "corrupt");
+    repo.markFailed(SITE, Stage.OCR, b.id(), "corrupt");
+    repo.markCompleted(c, Stage.OCR, 1, null);
+    repo.markFailed(SITE, Stage.COMPILATION, c.id(), "pages table locked");
+    assertThat(repo.finishSite(SITE, "x")).isEqualTo(Stage.FAILED);
+
+    assertThat(repo.retryFailed(SITE, Stage.OCR, a.id())).isEqualTo(1);
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 3, 1, 1));
+    assertThat(repo.site(SITE).currentStage()).as("work again: back to its stage").isEqualTo(Stage.OCR);
+    assertThat(repo.retryFailed(SITE, Stage.OCR, a.id())).as("nothing failed any more").isZero();
+
+    assertThat(repo.retryFailed(SITE, null, null)).isEqualTo(2);
+    assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 3, 1, 0));
+    assertThat(repo.counters(SITE, Stage.COMPILATION)).isEqualTo(new StageCounters(Stage.COMPILATION, 1, 0, 0));
+    assertThat(repo.failedDocuments(SITE)).isEmpty();
+    assertThat(repo.recountCounters(SITE)).isFalse();
   }
 
   @Test
@@ -147,7 +184,7 @@ class SiteRepositoryTest {
 
   @Test
   void recountRepairsCorruptedCounters() throws SQLException {
-    repo.syncDocuments(SITE, List.of(a, b), Map.of());
+    TestDocuments.register(repo, a, b);
     repo.markCompleted(a, Stage.OCR, 1, null);
     try (Connection conn = db.getConnection(); Statement s = conn.createStatement()) {
       s.executeUpdate("UPDATE sites SET ocr_total = 9, ocr_completed = 0, compilation_total = 5"
@@ -161,7 +198,7 @@ class SiteRepositoryTest {
 
   @Test
   void verificationQueriesFromTheOldRunbookRunUnchanged() throws SQLException {
-    repo.syncDocuments(SITE, List.of(a, b), Map.of());
+    TestDocuments.register(repo, a, b);
     repo.enterStage(SITE, Stage.OCR);
     repo.markFailed(SITE, Stage.OCR, b.id(), "corrupt");
     String[] queries = {

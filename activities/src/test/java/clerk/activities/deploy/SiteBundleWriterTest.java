@@ -196,8 +196,15 @@ class SiteBundleWriterTest {
     JsonNode site = siteJson(dir);
     assertThat(site.get("subdomain").asText()).isEqualTo(SITE);
     assertThat(site.get("generated_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    // What reconciliation compares the bundle with: the database's fingerprint of what it holds.
+    try (java.sql.Connection c = db.getConnection()) {
+      assertThat(site.get("fingerprint").asText())
+          .isEqualTo(SiteBundleWriter.fingerprints(c, List.of(SITE)).get(SITE))
+          .isEqualTo(SiteBundleWriter.fingerprintOnDisk(deployDir, SITE))
+          .isNotEqualTo(SiteBundleWriter.EMPTY_FINGERPRINT);
+    }
     ObjectNode rest = ((ObjectNode) site).deepCopy();
-    rest.remove(List.of("subdomain", "generated_at"));
+    rest.remove(List.of("subdomain", "generated_at", "fingerprint"));
     assertThat(rest).isEqualTo(JSON.readTree("""
         {"documents": 2, "pages": 4, "motions": 3,
          "minutes": {"documents": 1, "pages": 3}, "agendas": {"documents": 1, "pages": 1},

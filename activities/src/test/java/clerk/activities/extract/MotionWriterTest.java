@@ -34,7 +34,7 @@ class MotionWriterTest {
     db = TestDatabase.fresh();
     SiteRepository repo = new SiteRepository(db);
     repo.ensureSite(SITE, "Alameda, CA");
-    repo.syncDocuments(SITE, List.of(doc, other), Map.of());
+    clerk.activities.TestDocuments.register(repo, doc, other);
   }
 
   @Test

@@ -3,7 +3,10 @@ package clerk.activities.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clerk.activities.SiteInventory;
 import clerk.activities.TestDatabase;
+import clerk.activities.db.SiteRepository;
+import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
@@ -70,7 +73,7 @@ class SiteReconcilerTest {
   void midOcr() throws IOException {
     text(a, 3);
     text(b, 2);
-    repository.syncDocuments(SITE, List.of(a, b, c, d), java.util.Map.of(a.id(), 3, b.id(), 2));
+    new SiteInventory(storage, repository).sync(SITE);
     repository.enterStage(SITE, Stage.OCR);
     repository.markFailed(SITE, Stage.OCR, c.id(), "truncated PDF");
   }
@@ -164,25 +167,134 @@ class SiteReconcilerTest {
     assertThat(repair.stage()).isEqualTo(Stage.DEPLOY);
 
     // With the bundle in place everything is done: the site is marked completed.
-    repository.markDeployed(db.getConnection(), SITE);
-    Files.createDirectories(deployDir.resolve(SITE));
-    Files.writeString(deployDir.resolve(SITE).resolve("meetings.db"), "");
+    deploy();
     SiteReconciler.Repair done = reconciler.repair(SITE, false);
     assertThat(done.stage()).isEqualTo(Stage.COMPLETED);
     assertThat(repository.site(SITE).currentStage()).isEqualTo(Stage.COMPLETED);
     assertThat(repository.site(SITE).coordinatorEnqueued()).isFalse();
+
+    // A bundle that is not the site's documents as they are (an old backup put back, a stray copy).
+    Files.writeString(deployDir.resolve(SITE).resolve("site.json"), "{\"fingerprint\": \"0000\"}");
+    SiteReconciler.Repair stale = reconciler.repair(SITE, false);
+    assertThat(stale.repairs()).contains(
+        "bundle in DEPLOY_DIR is not the site's documents as they are now: 2 document(s) sent back to deploy");
+    assertThat(stale.stage()).isEqualTo(Stage.DEPLOY);
+  }
+
+  @Test
+  void aRemovedPdfLeavesTheDatabaseAndTheBundleAndItsTextIsDeleted() throws Exception {
+    completedAndDeployed();
+    Files.delete(storage.pdf(a));
+
+    SiteReconciler.Repair repair = reconciler.repair(SITE, false);
+
+    assertThat(repair.repairs()).contains("1 document(s) whose PDF is gone removed (pages, motions and text with them)",
+        "bundle in DEPLOY_DIR is not the site's documents as they are now: 1 document(s) sent back to deploy");
+    assertThat(repair.stage()).as("deploy again, without it").isEqualTo(Stage.DEPLOY);
+    assertThat(storage.textDir(a)).doesNotExist();
+    assertThat(count("SELECT count(*) FROM pages WHERE document_id = '" + a.id() + "'")).isZero();
+    assertThat(count("SELECT count(*) FROM documents")).isEqualTo(3);
+
+    // Every publishable document gone: nothing will deploy, so the bundle is rewritten empty here.
+    Files.delete(storage.pdf(b));
+    SiteReconciler.Repair empty = reconciler.repair(SITE, false);
+    assertThat(empty.repairs()).contains(
+        "bundle in DEPLOY_DIR still publishes documents the site no longer has: rewritten empty");
+    assertThat(SiteBundleWriter.fingerprintOnDisk(deployDir, SITE)).isEqualTo(SiteBundleWriter.EMPTY_FINGERPRINT);
+    assertThat(reconciler.repair(SITE, false).repairs()).isEmpty();
+  }
+
+  @Test
+  void aChangedPdfOrDamagedTextRunsFromOcrAgainAndAFailedDocumentsNewPdfIsRetried() throws Exception {
+    completedAndDeployed();
+    // a: replaced by another scan; b: a page file emptied; d (failed) replaced by a good PDF.
+    Files.writeString(storage.pdf(a), "%PDF-1.4 a new scan, other content and size\n%%EOF\n");
+    Files.writeString(storage.textDir(b).resolve("page-2.txt"), "");
+    Files.writeString(storage.pdf(d), "%PDF-1.4 the good copy of d\n%%EOF\n");
+
+    SiteReconciler.Repair repair = reconciler.repair(SITE, false);
+
+    assertThat(repair.repairs()).contains(
+        "2 document(s) whose PDF changed on disk sent back to OCR",
+        "1 document(s) whose text on disk is damaged sent back to OCR");
+    assertThat(repair.stage()).isEqualTo(Stage.OCR);
+    assertThat(repository.pendingDocuments(SITE, Stage.OCR, null, 10)).containsExactly(a, b, d);
+    assertThat(storage.textDir(a)).as("text of the old PDF deleted").doesNotExist();
+    assertThat(storage.textDir(b)).as("damaged text deleted").doesNotExist();
+    assertThat(repository.failedDocuments(SITE)).extracting(SiteRepository.FailedDocument::documentId)
+        .containsExactly(c.id());
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
+  void theLastPageFileDeletedIsDamageEvenThoughTheRestLooksWhole() throws Exception {
+    completedAndDeployed();
+    Files.delete(storage.textDir(a).resolve("page-3.txt"));
+
+    SiteReconciler.Repair repair = reconciler.repair(SITE, false);
+
+    assertThat(repair.repairs()).contains("1 document(s) whose text on disk is damaged sent back to OCR");
+    assertThat(repository.pendingDocuments(SITE, Stage.OCR, null, 10)).containsExactly(a);
+  }
+
+  @Test
+  void aTouchedPdfWithTheSameContentIsNotAChange() throws Exception {
+    completedAndDeployed();
+    // As OCR records it, before the bundle was built.
+    sql("UPDATE documents SET pdf_sha256 = '" + storage.sha256(a) + "' WHERE document_id = '" + a.id() + "'");
+    deploy();
+    Files.setLastModifiedTime(storage.pdf(a), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+
+    assertThat(reconciler.repair(SITE, false).repairs()).isEmpty();
+    assertThat(repository.site(SITE).currentStage()).isEqualTo(Stage.COMPLETED);
+  }
+
+  /** a, b through every stage and published (3 and 2 pages); c failed OCR, d failed OCR. */
+  void completedAndDeployed() throws Exception {
+    midOcr();
+    repository.markFailed(SITE, Stage.OCR, d.id(), "encrypted");
+    for (DocumentRef doc : List.of(a, b)) {
+      repository.markCompleted(doc, Stage.COMPILATION, null, null);
+      repository.markCompleted(doc, Stage.EXTRACTION, null, null);
+    }
+    sql("INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text) SELECT subdomain,"
+        + " document_id, kind, meeting, date, g, 'text' FROM documents, generate_series(1, pages) g"
+        + " WHERE ocr_status = 'completed'");
+    deploy();
+    assertThat(repository.finishSite(SITE, "4 documents, 2 failed")).isEqualTo(Stage.COMPLETED);
+    assertThat(reconciler.repair(SITE, false).repairs()).as("in step").isEmpty();
+    assertThat(repository.site(SITE).currentStage()).isEqualTo(Stage.COMPLETED);
+  }
+
+  void deploy() throws Exception {
+    new SiteBundleWriter().write(db, SITE, deployDir);
+    repository.siteTransaction(SITE, c -> {
+      repository.markDeployed(c, SITE);
+      return null;
+    });
+  }
+
+  int count(String query) throws SQLException {
+    try (Connection conn = db.getConnection(); Statement s = conn.createStatement();
+        java.sql.ResultSet r = s.executeQuery(query)) {
+      r.next();
+      return r.getInt(1);
+    }
   }
 
   @Test
   void aSiteWhoseDocumentsAllFailedIsReportedNotRedriven() throws Exception {
-    repository.syncDocuments(SITE, List.of(a, b, c, d), java.util.Map.of());
+    new SiteInventory(storage, repository).sync(SITE);
     repository.enterStage(SITE, Stage.OCR);
     repository.markFailed(SITE, Stage.OCR, null, "corrupt");
 
     SiteReconciler.Repair repair = reconciler.repair(SITE, false);
     assertThat(repair.allFailed()).isTrue();
-    assertThat(repair.stage()).isEqualTo(Stage.OCR);
-    assertThat(repository.site(SITE).currentStage()).isEqualTo(Stage.OCR);
+    assertThat(repair.stage()).isEqualTo(Stage.FAILED);
+    assertThat(repository.site(SITE).currentStage()).as("not completed, not stuck: an operator must look")
+        .isEqualTo(Stage.FAILED);
+    assertThat(repository.site(SITE).note()).startsWith("needs an operator: all 4 document(s) failed ocr");
+    assertThat(reconciler.repair(SITE, false).repairs()).as("no loop: nothing to repair again").isEmpty();
   }
 
   @Test

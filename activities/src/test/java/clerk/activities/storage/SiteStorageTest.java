@@ -46,11 +46,12 @@ class SiteStorageTest {
     ocr(fivePages, 5);
     ocr(onePage, 1);
     ocr(agenda, 2);
-    assertThat(storage.count(SITE)).isEqualTo(new SiteStorage.DiskCounts(3, 3, 0));
+    SiteSurvey survey = storage.survey(SITE);
+    assertThat(survey.documents()).extracting(d -> d.text().pages()).containsExactly(2, 5, 1);
+    assertThat(survey.documents()).allSatisfy(d -> assertThat(d.partial()).isFalse());
     assertThat(storage.textPageCount(fivePages)).isEqualTo(5);
     assertThat(storage.readPages(fivePages)).containsExactly("page 1", "page 2", "page 3", "page 4", "page 5");
     assertThat(root.resolve(SITE + "/_agendas/txt/CityCouncil/2024-01-15/page-2.txt")).exists();
-    assertThat(storage.completedDocumentIds(SITE)).hasSize(3);
   }
 
   @Test
@@ -60,7 +61,10 @@ class SiteStorageTest {
       w.writePage(2, "two");
     }
     assertThat(storage.isTextComplete(fivePages)).isFalse();
-    assertThat(storage.count(SITE)).isEqualTo(new SiteStorage.DiskCounts(3, 0, 1));
+    SiteSurvey.DiskDocument partial = storage.survey(SITE).documents().get(1);
+    assertThat(partial.ref()).isEqualTo(fivePages);
+    assertThat(partial.partial()).isTrue();
+    assertThat(partial.text().exists()).isFalse();
 
     try (TextWriter again = storage.textWriter(fivePages)) {
       assertThat(again.pagesWritten()).containsExactly(1, 2);
@@ -69,7 +73,9 @@ class SiteStorageTest {
       again.commit(3);
     }
     assertThat(storage.readPages(fivePages)).containsExactly("one", "two", "three");
-    assertThat(storage.count(SITE)).isEqualTo(new SiteStorage.DiskCounts(3, 1, 0));
+    SiteSurvey.DiskDocument done = storage.survey(SITE).documents().get(1);
+    assertThat(done.partial()).isFalse();
+    assertThat(done.text()).isEqualTo(new SiteSurvey.Text(3, 3, "onetwothree".length(), 0));
   }
 
   @Test
@@ -80,6 +86,34 @@ class SiteStorageTest {
     try (var files = Files.list(storage.textDir(fivePages).getParent())) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("2024-01-15");
     }
+  }
+
+  @Test
+  void theSurveyFingerprintChangesWithAnyFileAndOnlyThen() throws IOException {
+    ocr(fivePages, 5);
+    String before = storage.survey(SITE).fingerprint();
+    assertThat(storage.survey(SITE).fingerprint()).as("same tree, same fingerprint").isEqualTo(before);
+
+    Path page = storage.textDir(fivePages).resolve("page-2.txt");
+    Files.writeString(page, "");
+    SiteSurvey truncated = storage.survey(SITE);
+    assertThat(truncated.fingerprint()).isNotEqualTo(before);
+    assertThat(truncated.documents().get(1).text().emptyPages()).isEqualTo(1);
+
+    Files.delete(storage.textDir(fivePages).resolve("page-5.txt"));
+    SiteSurvey.Text fourLeft = storage.survey(SITE).documents().get(1).text();
+    assertThat(fourLeft.pages()).as("pages 1-4 still look whole").isEqualTo(4);
+
+    Files.delete(storage.textDir(fivePages).resolve("page-3.txt"));
+    SiteSurvey.Text gap = storage.survey(SITE).documents().get(1).text();
+    assertThat(gap.complete()).as("a gap is not text").isFalse();
+    assertThat(gap.files()).isEqualTo(3);
+
+    String withoutNew = storage.survey(SITE).fingerprint();
+    DocumentRef added = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-03-04");
+    Files.writeString(storage.pdf(added), "%PDF-1.7");
+    assertThat(storage.survey(SITE).fingerprint()).isNotEqualTo(withoutNew);
+    assertThat(storage.survey(SITE).refs()).contains(added);
   }
 
   @Test
@@ -106,9 +140,14 @@ class SiteStorageTest {
     Files.writeString(root.resolve(SITE + "/pdfs/stray.pdf"), "x");
     Files.createDirectories(root.resolve(SITE + "/pdfs/.hidden"));
     Files.writeString(root.resolve(SITE + "/pdfs/.hidden/2024-01-01.pdf"), "x");
+    Files.writeString(root.resolve(SITE + "/pdfs/CityCouncil/Thumbs.db"), "x");
+    Files.writeString(root.resolve(SITE + "/pdfs/CityCouncil/2024-05-01.PDF"), "x");
     SiteStorage.Scan scan = storage.scan(SITE);
     assertThat(scan.documents()).hasSize(3);
-    assertThat(scan.problems()).hasSize(2).anySatisfy(p -> assertThat(p).contains("stray.pdf"));
+    assertThat(scan.problems()).hasSize(4)
+        .anySatisfy(p -> assertThat(p).contains("stray.pdf"))
+        .anySatisfy(p -> assertThat(p).contains("Thumbs.db: not a .pdf file"))
+        .anySatisfy(p -> assertThat(p).contains("2024-05-01.PDF: the extension must be lowercase"));
     assertThat(storage.scan("missing.ca.us").problems()).singleElement()
         .satisfies(p -> assertThat(p).contains("no such site folder"));
   }
