@@ -97,6 +97,94 @@ class WorkerKilledIntegrationTest {
     }
   }
 
+  /**
+   * SIGKILL while the start-up reconciliation holds its lease: the lease's holder is gone with the
+   * embedded Temporal server, so the next start-up reconciliation takes it over at once and acts
+   * (nothing skipped), and every site completes.
+   */
+  @Test
+  void aWorkerKilledDuringItsStartupReconciliationBlocksNothing() throws Exception {
+    int dbPort = TestWorkers.freePort();
+    Map<String, String> env = Map.of(
+        "CLERK_HOME", home.toString(),
+        "CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(dbPort),
+        "CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(TestWorkers.freePort()),
+        "CLERK_HTTP_PORT", "0",
+        "CLERK_RECONCILE_INTERVAL", "off");
+    ClerkSettings settings = ClerkSettings.from(env);
+    List<String> sites = java.util.stream.IntStream.range(0, 24)
+        .mapToObj(i -> String.format("town%02d.example.org", i)).toList();
+    for (String site : sites) {
+      Path pdf = settings.storageDir().resolve(site).resolve("pdfs/CityCouncil/2024-01-16.pdf");
+      java.nio.file.Files.createDirectories(pdf.getParent());
+      clerk.activities.sample.SamplePdfs.write(pdf, List.of(new clerk.activities.sample.SamplePdfs.SamplePage(
+          clerk.activities.sample.SamplePdfs.Style.DIGITAL, List.of("MINUTES", "Moved by Mayor Ash. Carried."))), 3);
+    }
+
+    // A first worker registers the sites (none started), and dies.
+    Process first = startWorkerJvm(env, home.resolve("first-worker.log"));
+    try {
+      RuntimeFile.Worker running = awaitRuntimeFile(settings, first);
+      try (HikariDataSource db = Database.connect(running.databaseUrl(), null, null, 2)) {
+        SiteRepository repository = new SiteRepository(db);
+        sites.forEach(site -> repository.ensureSite(site, ""));
+      }
+    } finally {
+      first.destroyForcibly();
+      assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    // The second one finds them all at its start-up reconciliation and is killed in the middle of it.
+    Process second = startWorkerJvm(env, home.resolve("second-worker.log"));
+    long killedRun;
+    try {
+      killedRun = awaitRunningStartupReconciliation(dbPort, second);
+    } finally {
+      second.destroyForcibly();
+      assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    try (ClerkWorkerApplication.Running worker = ClerkWorkerApplication.start(settings)) {
+      SiteRepository repository = worker.context().getBean(SiteRepository.class);
+      try (Connection c = repository.dataSource().getConnection(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT id, status, errors::text, sites_restarted FROM reconciliation_runs"
+              + " WHERE id >= " + killedRun + " ORDER BY id")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(2)).isEqualTo("abandoned");
+        assertThat(r.getString(3)).contains("is no longer running");
+        assertThat(r.next()).as("the next start-up reconciliation ran").isTrue();
+        assertThat(r.getString(2)).isEqualTo("success");
+        assertThat(r.getInt(4)).as("and acted: it restarted sites").isPositive();
+      }
+      for (String site : sites) {
+        SiteFiles.awaitCompleted(repository, site, Duration.ofMinutes(3));
+        assertThat(repository.site(site).counters()).allSatisfy(c -> assertThat(c.completed()).isEqualTo(1));
+      }
+    }
+  }
+
+  /** Polls the child's database until its start-up reconciliation holds the lease; returns the run id. */
+  static long awaitRunningStartupReconciliation(int dbPort, Process child) throws Exception {
+    String url = "jdbc:postgresql://localhost:" + dbPort + "/postgres?user=postgres";
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      if (!child.isAlive()) {
+        throw new AssertionError("the worker JVM exited with " + child.exitValue());
+      }
+      try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT id FROM reconciliation_runs WHERE status = 'running'"
+              + " AND trigger = 'startup' AND NOT dry_run")) {
+        if (r.next()) {
+          return r.getLong(1);
+        }
+      } catch (java.sql.SQLException starting) {
+        // the child's PostgreSQL is not up yet (or the table is not there yet)
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the start-up reconciliation was never seen running");
+  }
+
   static Process startWorkerJvm(Map<String, String> env, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
