@@ -113,7 +113,7 @@ class ClerkCliTest {
     Run real = clerk("migrate-stuck-sites");
     assertThat(real.exit()).isZero();
     assertThat(real.out()).contains("  " + site + ": 2/7 completed, 0 failed  [stage ocr]")
-        .contains("Next step: run reconciliation to start their pipelines");
+        .contains("No worker is running: when one starts, its start-up reconciliation starts the pipeline");
     Run status = clerk("status", site, "--json");
     assertThat(status.out()).contains("\"current_stage\" : \"ocr\"").contains("\"ocr_completed\" : 2");
     assertThat(clerk("migrate-stuck-sites").out()).as("idempotent")

@@ -1,0 +1,174 @@
+package clerk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clerk.activities.db.SiteRepository;
+import clerk.activities.sample.SamplePdfs;
+import clerk.activities.sample.SamplePdfs.SamplePage;
+import clerk.activities.sample.SamplePdfs.Style;
+import clerk.worker.ClerkSettings;
+import clerk.worker.ClerkWorkerApplication;
+import clerk.workflows.DocumentRef;
+import clerk.workflows.SitePipelineWorkflow;
+import clerk.workflows.Stage;
+import io.temporal.client.WorkflowClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands an operator uses on a living site, against a running worker (embedded PostgreSQL and
+ * Temporal, found through CLERK_HOME/worker.json, as on a real host): retry, start --all,
+ * reconcile-pipeline's exit codes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliWithWorkerTest {
+  static final String SITE = "alameda.ca.us";
+  static final DocumentRef FIRST = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-01-16");
+  static final DocumentRef SECOND = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-02-06");
+
+  @TempDir static Path home;
+  static ClerkWorkerApplication.Running worker;
+  static SiteRepository repository;
+  static WorkflowClient client;
+
+  @BeforeAll
+  static void startWorker() throws Exception {
+    System.setProperty("CLERK_HOME", home.toString());
+    System.setProperty("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(freePort()));
+    System.setProperty("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(freePort()));
+    System.setProperty("CLERK_HTTP_PORT", "0");
+    System.setProperty("CLERK_RECONCILE_INTERVAL", "off");
+    ClerkSettings settings = ClerkSettings.fromEnvironment();
+    for (DocumentRef d : List.of(FIRST, SECOND)) {
+      write(settings.storageDir(), d, "Moved by Councilmember Vella to approve the " + d.date() + " item. Carried.");
+    }
+    worker = ClerkWorkerApplication.start(settings);
+    repository = worker.context().getBean(SiteRepository.class);
+    client = worker.context().getBean(WorkflowClient.class);
+  }
+
+  @AfterAll
+  static void stopWorker() {
+    if (worker != null) {
+      worker.close();
+    }
+    for (String key : List.of("CLERK_HOME", "CLERK_EMBEDDED_DATABASE_PORT", "CLERK_EMBEDDED_TEMPORAL_PORT",
+        "CLERK_HTTP_PORT", "CLERK_RECONCILE_INTERVAL")) {
+      System.clearProperty(key);
+    }
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  static Run clerk(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    try {
+      return new Run(ClerkCli.execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void startAllStartsASiteWithWorkAndLeavesACompletedUnchangedOneAlone() throws Exception {
+    repository.ensureSite(SITE, "Alameda, CA");
+    Run started = clerk("start", "--all");
+    assertThat(started.exit()).isZero();
+    assertThat(started.out()).contains("started  " + SITE);
+    awaitPipeline();
+    assertThat(repository.site(SITE).currentStage()).isEqualTo(Stage.COMPLETED);
+    // Compared once (as every reconciliation does): then a completed site with nothing new has no work.
+    assertThat(clerk("reconcile-pipeline").exit()).isZero();
+
+    Run again = clerk("start", "--all");
+    assertThat(again.out()).contains("no sites to start").contains("1 site has no work");
+
+    write(worker.settings().storageDir(), new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-03-05"),
+        "A new meeting.");
+    Run changed = clerk("start", "--all");
+    assertThat(changed.out()).as("completed, but a new PDF on disk").contains("started  " + SITE);
+    awaitPipeline();
+    assertThat(repository.site(SITE).counters(Stage.DEPLOY).completed()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(2)
+  void retrySendsAFailedDocumentBackAndItCompletes() throws Exception {
+    // Failed compilation for a passing reason (a timeout on every attempt, say); the PDF is fine.
+    repository.siteTransaction(SITE, c -> {
+      try (var s = c.prepareStatement("UPDATE documents SET compilation_status = 'failed',"
+          + " extraction_status = 'pending', deploy_status = 'pending', error_stage = 'compilation',"
+          + " error = 'timed out (start_to_close) on every attempt' WHERE subdomain = ? AND document_id = ?")) {
+        s.setString(1, SITE);
+        s.setString(2, FIRST.id());
+        s.executeUpdate();
+      }
+      return null;
+    });
+    assertThat(repository.failedDocuments(SITE)).singleElement()
+        .satisfies(f -> assertThat(f.documentId()).isEqualTo(FIRST.id()));
+
+    Run unknown = clerk("retry", SITE, "--document", "minutes/CityCouncil/1999-01-01");
+    assertThat(unknown.exit()).isEqualTo(4);
+    assertThat(unknown.err()).contains("no failed document minutes/CityCouncil/1999-01-01");
+
+    Run retried = clerk("retry", SITE, "--document", FIRST.id());
+    assertThat(retried.exit()).isZero();
+    assertThat(retried.out()).contains("retried  " + SITE + "  1 failed document, pipeline ");
+    awaitPipeline();
+    assertThat(repository.failedDocuments(SITE)).isEmpty();
+    assertThat(repository.site(SITE).currentStage()).isEqualTo(Stage.COMPLETED);
+    assertThat(repository.site(SITE).counters(Stage.DEPLOY).completed()).isEqualTo(3);
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
+  @Order(3)
+  void reconcilePipelineRefusesAnUnknownSiteInOneLineAndRunsNothing() throws Exception {
+    Run typo = clerk("reconcile-pipeline", "--site", "nope.example.org");
+    assertThat(typo.exit()).isEqualTo(4);
+    assertThat(typo.err().strip()).isEqualTo(
+        "clerk: unknown site nope.example.org: add it with 'clerk sites add nope.example.org'");
+    Run ok = clerk("reconcile-pipeline", "--site", SITE);
+    assertThat(ok.exit()).as("no lease left behind by the typo").isZero();
+    assertThat(ok.out()).contains(SITE + ": completed, nothing to do");
+    assertThat(clerk("reconcile-pipeline", "--threshold-hours", "NaN").exit()).isEqualTo(4);
+    assertThat(clerk("reconcile-pipeline", "--threshold-hours", "1e9").exit()).isEqualTo(4);
+  }
+
+  static void awaitPipeline() throws Exception {
+    client.newUntypedWorkflowStub(SitePipelineWorkflow.workflowId(SITE)).getResult(3, TimeUnit.MINUTES, Object.class);
+  }
+
+  static void write(Path storage, DocumentRef d, String line) throws Exception {
+    Path pdf = storage.resolve(d.subdomain()).resolve("pdfs").resolve(d.meeting()).resolve(d.date() + ".pdf");
+    Files.createDirectories(pdf.getParent());
+    SamplePdfs.write(pdf, List.of(new SamplePage(Style.DIGITAL, List.of("CITY COUNCIL MINUTES", line))), 5);
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
