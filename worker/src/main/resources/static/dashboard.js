@@ -77,7 +77,8 @@ function showOverview(d) {
   document.getElementById("generated").textContent = "as of " + when(d.generatedAt);
   fill("by-stage", Object.entries(d.sitesByStage).map(([stage, n]) => row([stage, el("td", n, "num")])));
   document.getElementById("stuck-rule").textContent =
-    "not completed, no progress for more than " + d.staleThresholdHours + " h";
+    "work left, no progress for more than " + d.staleThresholdHours + " h" +
+    (d.stuck > d.stuckSites.length ? " (" + d.stuck + " in all; the longest stuck shown)" : "");
   fill("stuck", d.stuckSites.map(s =>
     row([cell(siteLink(s.subdomain)), s.stage, el("td", s.hoursStuck + " h", "stuck")])), "none");
   fill("failure-rates", STAGES.map(stage => {
@@ -97,6 +98,18 @@ function showOverview(d) {
     const bad = (k === "status" && r && v !== "success") || (k === "errors" && v !== "none");
     rec.append(el("dt", k), el("dd", v, bad ? "failed" : ""));
   }
+  fill("needs-operator", d.needsOperatorSites.map(s =>
+    row([cell(siteLink(s.subdomain)), el("td", s.detail, "reason")])), "none");
+  fill("without-pipeline", d.withoutPipeline === "unknown" || d.withoutPipeline === null
+    ? [row([el("td", "unknown: Temporal cannot be reached", "failed")])]
+    : d.withoutPipelineSites.map(s => row([cell(siteLink(s.subdomain)), s.stage, ago(s.updatedAt)])), "none");
+  fill("storage-problems", d.storageProblemSites.map(s =>
+    row([cell(siteLink(s.subdomain)), el("td", s.detail, "reason")])), "none");
+  const first = d.page * d.pageSize;
+  document.getElementById("sites-range").textContent = d.sitesTotal
+    ? (first + 1) + "–" + (first + d.sites.length) + " of " + d.sitesTotal : "";
+  pagerLink("sites-prev", d.page > 0 ? d.page - 1 : null);
+  pagerLink("sites-next", first + d.sites.length < d.sitesTotal ? d.page + 1 : null);
   fill("sites", d.sites.map(s => {
     const tr = row([cell(siteLink(s.subdomain), el("div", s.name, "muted")), s.stage,
       ...STAGES.map(st => counters(s.counters[st])), ago(s.updatedAt),
@@ -133,6 +146,13 @@ function showSite(s) {
   }));
   fill("site-failed", s.failedDocuments.map(f =>
     row([f.documentId, f.stage, el("td", f.error, "reason")])), "none");
+  fill("site-storage-problems", s.storageProblems.map(p => row([el("td", p, "reason")])), "none");
+}
+
+function pagerLink(id, page) {
+  const a = document.getElementById(id);
+  a.hidden = page === null;
+  if (page !== null) a.href = page === 0 ? "#" : "#page=" + page;
 }
 
 // Renders what the address asks for; an older render finishing late is dropped.
@@ -143,7 +163,9 @@ async function render() {
   try {
     const match = location.hash.match(/^#site=(.+)$/);
     const subdomain = match ? decodeURIComponent(match[1]) : null;
-    const data = await getJson(subdomain ? "/v1/sites/" + encodeURIComponent(subdomain) : "/v1/dashboard");
+    const pageMatch = location.hash.match(/^#page=(\d+)$/);
+    const data = await getJson(subdomain ? "/v1/sites/" + encodeURIComponent(subdomain)
+      : "/v1/dashboard?page=" + (pageMatch ? pageMatch[1] : 0));
     if (mine !== generation) return;
     if (subdomain) showSite(data);
     else showOverview(data);

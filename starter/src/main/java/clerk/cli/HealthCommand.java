@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
     name = "health",
     mixinStandardHelpOptions = true,
     description = {
-      "Asks the running worker how it is: database, Temporal, start-up reconciliation, stuck sites and",
-      "the last reconciliation run. Exit code 0 healthy, 1 degraded (stuck sites, a reconciliation with",
-      "errors, still starting), 2 unhealthy (no worker, database or Temporal down)."
+      "Asks the running worker how it is: database, Temporal, start-up reconciliation, the sites and",
+      "the last reconciliation run. Exit code 0 healthy, 1 degraded (stuck sites, sites that need an",
+      "operator, sites with work and no pipeline, skipped files, a reconciliation with errors, still",
+      "starting), 2 unhealthy (no worker, database or Temporal down)."
     })
 final class HealthCommand implements Callable<Integer> {
   static final int HEALTHY = 0;
@@ -70,11 +71,31 @@ final class HealthCommand implements Callable<Integer> {
       if (components.path("reconciliation").path("status").asText().equals("OUT_OF_SERVICE")) {
         warnings.add("the worker is still starting (start-up reconciliation running)");
       }
-      int stuck = components.path("sites").path("details").path("stuck").asInt(0);
+      JsonNode sites = components.path("sites").path("details");
+      if (components.path("sites").path("status").asText().equals("DOWN")) {
+        problems.add("sites cannot be read" + detail(components.path("sites")));
+      }
+      int stuck = sites.path("stuck").asInt(0);
       if (stuck > 0) {
-        warnings.add(stuck + " stuck sites (no progress for "
-            + components.path("sites").path("details").path("staleThresholdMinutes").asInt() / 60.0
+        warnings.add(stuck + " stuck " + plural(stuck, "site") + " (no progress for "
+            + sites.path("staleThresholdMinutes").asInt() / 60.0
             + " h): reconciliation retries them; see 'clerk reconcile-pipeline --dry-run'");
+      }
+      int failed = sites.path("failed").asInt(0);
+      if (failed > 0) {
+        warnings.add(failed + " " + plural(failed, "site") + " need an operator, every document failed a stage: "
+            + listed(sites.path("failedSites"), failed) + "; see 'clerk status SITE', then 'clerk retry SITE'");
+      }
+      int idle = sites.path("withoutPipeline").asInt(0);
+      if (idle > 0) {
+        warnings.add(idle + " " + plural(idle, "site") + " with work and no running pipeline: "
+            + listed(sites.path("withoutPipelineSites"), idle)
+            + "; the next reconciliation starts them (or 'clerk start --all')");
+      }
+      int skipped = sites.path("storageProblems").asInt(0);
+      if (skipped > 0) {
+        warnings.add(skipped + " " + plural(skipped, "site") + " with files skipped in their storage folder: "
+            + listed(sites.path("storageProblemSites"), skipped) + "; see 'clerk status SITE'");
       }
     }
     if (reconciliation != null) {
@@ -111,6 +132,17 @@ final class HealthCommand implements Callable<Integer> {
       System.out.println(word);
     }
     return verdict;
+  }
+
+  private static String plural(int n, String word) {
+    return n == 1 ? word : word + "s";
+  }
+
+  /** The names the worker listed, and how many more there are. */
+  private static String listed(JsonNode names, int count) {
+    List<String> out = new ArrayList<>();
+    names.forEach(n -> out.add(n.asText()));
+    return String.join(", ", out) + (count > out.size() ? " and " + (count - out.size()) + " more" : "");
   }
 
   private static String detail(JsonNode component) {

@@ -92,6 +92,7 @@ final class StatusCommand implements Callable<Integer> {
     m.put("last_error_stage", row.lastErrorStage());
     m.put("last_error_message", row.lastErrorMessage());
     m.put("last_error_at", str(row.lastErrorAt()));
+    m.put("storage_problems", row.storageProblems());
     return m;
   }
 
@@ -150,6 +151,10 @@ final class StatusCommand implements Callable<Integer> {
       for (SiteRepository.FailedDocument f : failed) {
         System.out.println("    " + f.documentId() + " [" + f.stage() + "] " + f.error());
       }
+    }
+    if (!r.storageProblems().isEmpty()) {
+      System.out.println("  skipped files (" + r.storageProblems().size() + "):");
+      r.storageProblems().forEach(p -> System.out.println("    " + p));
     }
     System.out.println("  workflow: " + m.get("workflow"));
   }

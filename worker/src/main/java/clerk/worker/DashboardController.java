@@ -1,6 +1,7 @@
 package clerk.worker;
 
 import clerk.activities.db.ReconciliationRuns;
+import clerk.activities.db.SiteOverview;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.InvalidNameException;
@@ -18,6 +19,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -27,71 +29,91 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class DashboardController {
-  private static final List<Stage> STAGES =
-      List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION, Stage.DEPLOY);
   /** How many of the latest failed documents (all sites) the overview lists. */
   static final int RECENT_FAILURES = 20;
+  /** Sites per page of the overview's site list (at most {@link #MAX_PAGE_SIZE} when asked). */
+  static final int PAGE_SIZE = 100;
+  static final int MAX_PAGE_SIZE = 1000;
 
   private final SiteRepository repository;
+  private final SiteOverview overview;
+  private final SiteHealth health;
   private final ReconciliationRuns runs;
   private final Pipelines pipelines;
   private final ClerkSettings settings;
 
-  public DashboardController(
-      SiteRepository repository, ReconciliationRuns runs, Pipelines pipelines, ClerkSettings settings) {
+  public DashboardController(SiteRepository repository, SiteOverview overview, SiteHealth health,
+      ReconciliationRuns runs, Pipelines pipelines, ClerkSettings settings) {
     this.repository = repository;
+    this.overview = overview;
+    this.health = health;
     this.runs = runs;
     this.pipelines = pipelines;
     this.settings = settings;
   }
 
+  /**
+   * The overview: aggregates over every site and short lists (stuck, needing an operator, without a
+   * pipeline, with skipped files), then one page of the sites ({@code ?page=0&size=100}).
+   */
   @GetMapping("/v1/dashboard")
-  public Map<String, Object> dashboard() {
-    List<SiteRow> sites = repository.sites();
+  public Map<String, Object> dashboard(@RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "" + PAGE_SIZE) int size) {
+    int pageSize = Math.max(1, Math.min(size, MAX_PAGE_SIZE));
+    int pageNumber = Math.max(0, page);
     Instant now = Instant.now();
-    Duration threshold = settings.staleThreshold();
+    SiteHealth.Snapshot sites = health.snapshot();
     Map<String, Integer> byStage = new LinkedHashMap<>();
-    for (String stage : List.of("none", "ocr", "compilation", "extraction", "deploy", "completed")) {
+    for (String stage : List.of("none", "ocr", "compilation", "extraction", "deploy", "completed", "failed")) {
       byStage.put(stage, 0);
     }
-    List<Map<String, Object>> rows = new ArrayList<>();
+    sites.byStage().forEach(c -> byStage.put(c.stage(), c.sites()));
     List<Map<String, Object>> stuck = new ArrayList<>();
-    for (SiteRow site : sites) {
-      byStage.merge(stage(site), 1, Integer::sum);
-      rows.add(summary(site));
-      // Same rule as the clerk_stuck_sites gauge (SiteRepository#stageCounts): started, not completed,
-      // and no progress for more than the threshold.
-      Duration quiet = Duration.between(site.updatedAt(), now);
-      if (site.currentStage() != null && site.currentStage() != Stage.COMPLETED
-          && quiet.compareTo(threshold) > 0) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("subdomain", site.subdomain());
-        s.put("stage", stage(site));
-        s.put("hoursStuck", Math.round(quiet.toMinutes() / 6.0) / 10.0);
-        s.put("updatedAt", site.updatedAt().toString());
-        stuck.add(s);
-      }
+    for (SiteOverview.Listed site : sites.stuckSites()) {
+      Map<String, Object> s = listed(site);
+      s.put("hoursStuck", Math.round(Duration.between(site.updatedAt(), now).toMinutes() / 6.0) / 10.0);
+      stuck.add(s);
     }
     Map<String, Object> failureRates = new LinkedHashMap<>();
-    for (Stage stage : STAGES) {
-      long total = sites.stream().mapToLong(s -> s.counters(stage).total()).sum();
-      long failed = sites.stream().mapToLong(s -> s.counters(stage).failed()).sum();
+    for (SiteOverview.StageFailures f : overview.failureRates()) {
       Map<String, Object> rate = new LinkedHashMap<>();
-      rate.put("total", total);
-      rate.put("failed", failed);
-      rate.put("rate", total == 0 ? 0.0 : (double) failed / total);
-      failureRates.put(stage.dbName(), rate);
+      rate.put("total", f.total());
+      rate.put("failed", f.failed());
+      rate.put("rate", f.total() == 0 ? 0.0 : (double) f.failed() / f.total());
+      failureRates.put(f.stage().dbName(), rate);
     }
+    SiteOverview.Page rows = overview.sites(pageNumber * pageSize, pageSize);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("generatedAt", now.toString());
-    out.put("staleThresholdHours", threshold.toMinutes() / 60.0);
+    out.put("staleThresholdHours", settings.staleThreshold().toMinutes() / 60.0);
     out.put("sitesByStage", byStage);
+    out.put("stuck", sites.stuck());
     out.put("stuckSites", stuck);
+    out.put("needsOperator", sites.failed());
+    out.put("needsOperatorSites", sites.failedSites().stream().map(DashboardController::listed).toList());
+    out.put("withoutPipeline", sites.withoutPipeline());
+    out.put("withoutPipelineSites", sites.withoutPipelineSites().stream().map(DashboardController::listed).toList());
+    out.put("storageProblems", sites.storageProblems());
+    out.put("storageProblemSites", sites.storageProblemSites().stream().map(DashboardController::listed).toList());
     out.put("failureRates", failureRates);
     out.put("recentFailures", recentFailures());
     out.put("lastReconciliation", lastReconciliation());
-    out.put("sites", rows);
+    out.put("sitesTotal", rows.total());
+    out.put("page", pageNumber);
+    out.put("pageSize", pageSize);
+    out.put("sites", rows.sites().stream().map(this::summary).toList());
     return out;
+  }
+
+  private static Map<String, Object> listed(SiteOverview.Listed site) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("subdomain", site.subdomain());
+    s.put("stage", site.stage());
+    s.put("updatedAt", site.updatedAt().toString());
+    if (!site.detail().isEmpty()) {
+      s.put("detail", site.detail());
+    }
+    return s;
   }
 
   @GetMapping("/v1/sites/{subdomain}")
@@ -118,6 +140,7 @@ public class DashboardController {
     }
     out.put("lastError", lastError);
     out.put("failedDocuments", repository.failedDocuments(subdomain));
+    out.put("storageProblems", site.storageProblems());
     Object running = null;
     try {
       running = pipelines.progress(subdomain).orElse(null);
@@ -134,7 +157,7 @@ public class DashboardController {
     row.put("name", site.name());
     row.put("stage", stage(site));
     Map<String, Object> counters = new LinkedHashMap<>();
-    for (Stage stage : STAGES) {
+    for (Stage stage : Stage.PIPELINE) {
       StageCounters c = site.counters(stage);
       Map<String, Object> n = new LinkedHashMap<>();
       n.put("total", c.total());
@@ -152,7 +175,7 @@ public class DashboardController {
   /** The latest documents that failed a stage, any site, newest first. */
   private List<Map<String, Object>> recentFailures() {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (SiteRepository.RecentFailure failure : repository.recentFailures(RECENT_FAILURES)) {
+    for (SiteOverview.RecentFailure failure : overview.recentFailures(RECENT_FAILURES)) {
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("subdomain", failure.subdomain());
       f.put("documentId", failure.documentId());

@@ -1,6 +1,6 @@
 package clerk.worker;
 
-import clerk.activities.db.SiteRepository;
+import clerk.activities.db.SiteOverview;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -19,16 +19,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class SiteGauges implements MeterBinder {
   private static final Logger log = LoggerFactory.getLogger(SiteGauges.class);
-  static final List<String> STAGES = List.of("none", "ocr", "compilation", "extraction", "deploy", "completed");
+  static final List<String> STAGES =
+      List.of("none", "ocr", "compilation", "extraction", "deploy", "completed", "failed");
   private static final long REFRESH_NANOS = Duration.ofSeconds(15).toNanos();
 
-  private final SiteRepository repository;
+  private final SiteOverview overview;
   private final Duration threshold;
-  private final Map<String, SiteRepository.StageCount> counts = new ConcurrentHashMap<>();
+  private final Map<String, SiteOverview.StageCount> counts = new ConcurrentHashMap<>();
   private volatile long readAt = System.nanoTime() - REFRESH_NANOS;
 
-  public SiteGauges(SiteRepository repository, ClerkSettings settings) {
-    this.repository = repository;
+  public SiteGauges(SiteOverview overview, ClerkSettings settings) {
+    this.overview = overview;
     this.threshold = settings.staleThreshold();
   }
 
@@ -36,23 +37,24 @@ public class SiteGauges implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     for (String stage : STAGES) {
       Gauge.builder("clerk_sites", () -> current(stage).sites())
-          .description("Sites by current stage (none: registered, never started)")
+          .description("Sites by current stage (none: registered, never started; failed: every document"
+              + " failed a stage, an operator must look)")
           .tag("stage", stage)
           .register(registry);
       Gauge.builder("clerk_stuck_sites", () -> current(stage).stuck())
-          .description("Sites not completed with no progress for CLERK_STALE_THRESHOLD")
+          .description("Sites with work left (not completed or failed) and no progress for CLERK_STALE_THRESHOLD")
           .tag("stage", stage)
           .register(registry);
     }
   }
 
-  private SiteRepository.StageCount current(String stage) {
+  private SiteOverview.StageCount current(String stage) {
     if (System.nanoTime() - readAt >= REFRESH_NANOS) {
       synchronized (this) {
         if (System.nanoTime() - readAt >= REFRESH_NANOS) {
           try {
             counts.clear();
-            repository.stageCounts(threshold).forEach(c -> counts.put(c.stage(), c));
+            overview.stageCounts(threshold).forEach(c -> counts.put(c.stage(), c));
           } catch (RuntimeException e) {
             log.debug("site gauges: {}", e.getMessage()); // the database health indicator reports it
           }
@@ -60,6 +62,6 @@ public class SiteGauges implements MeterBinder {
         }
       }
     }
-    return counts.getOrDefault(stage, new SiteRepository.StageCount(stage, 0, 0));
+    return counts.getOrDefault(stage, new SiteOverview.StageCount(stage, 0, 0));
   }
 }

@@ -1,38 +1,53 @@
 package clerk.worker;
 
-import clerk.activities.db.SiteRepository;
+import clerk.activities.db.SiteOverview;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code /actuator/health} component "sites": sites by stage and how many are stuck. Stuck sites do not
- * make the worker unhealthy (reconciliation is on it); {@code clerk health} reports them as degraded.
+ * {@code /actuator/health} component "sites": sites by stage, stuck sites, sites that need an operator,
+ * sites with work and no running pipeline, sites with skipped files. None of these makes the worker
+ * unhealthy (reconciliation or an operator is on it); {@code clerk health} reports them as degraded.
+ * The database down makes the component DOWN with the reason, never an error page.
  */
 @Component("sites")
 public class SitesHealthIndicator implements HealthIndicator {
-  private final SiteRepository repository;
+  private final SiteHealth sites;
   private final ClerkSettings settings;
 
-  public SitesHealthIndicator(SiteRepository repository, ClerkSettings settings) {
-    this.repository = repository;
+  public SitesHealthIndicator(SiteHealth sites, ClerkSettings settings) {
+    this.sites = sites;
     this.settings = settings;
   }
 
   @Override
   public Health health() {
-    Map<String, Integer> byStage = new LinkedHashMap<>();
-    int stuck = 0;
-    for (SiteRepository.StageCount c : repository.stageCounts(settings.staleThreshold())) {
-      byStage.put(c.stage(), c.sites());
-      stuck += c.stuck();
+    SiteHealth.Snapshot s;
+    try {
+      s = sites.snapshot();
+    } catch (RuntimeException e) {
+      return Health.down().withDetail("error", "cannot read the sites: " + e.getMessage()).build();
     }
+    Map<String, Integer> byStage = new LinkedHashMap<>();
+    s.byStage().forEach(c -> byStage.put(c.stage(), c.sites()));
     return Health.up()
         .withDetail("byStage", byStage)
-        .withDetail("stuck", stuck)
+        .withDetail("stuck", s.stuck())
         .withDetail("staleThresholdMinutes", settings.staleThreshold().toMinutes())
+        .withDetail("failed", s.failed())
+        .withDetail("failedSites", names(s.failedSites()))
+        .withDetail("withoutPipeline", s.withoutPipeline() == null ? "unknown" : s.withoutPipeline())
+        .withDetail("withoutPipelineSites", names(s.withoutPipelineSites()))
+        .withDetail("storageProblems", s.storageProblems())
+        .withDetail("storageProblemSites", names(s.storageProblemSites()))
         .build();
+  }
+
+  private static List<String> names(List<SiteOverview.Listed> sites) {
+    return sites.stream().map(SiteOverview.Listed::subdomain).toList();
   }
 }

@@ -6,6 +6,7 @@ import clerk.activities.SiteActivitiesImpl;
 import clerk.activities.SiteInventory;
 import clerk.activities.db.Database;
 import clerk.activities.db.ReconciliationRuns;
+import clerk.activities.db.SiteOverview;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.reconcile.ReconciliationActivitiesImpl;
 import clerk.activities.reconcile.SiteReconciler;
@@ -82,6 +83,11 @@ public class WorkerConfiguration {
   @Bean
   ReconciliationRuns reconciliationRuns(HikariDataSource dataSource) {
     return new ReconciliationRuns(dataSource);
+  }
+
+  @Bean
+  SiteOverview siteOverview(HikariDataSource dataSource) {
+    return new SiteOverview(dataSource);
   }
 
   @Bean

@@ -116,7 +116,12 @@ class DashboardIntegrationTest {
     assertThat(dom).doesNotContain("cannot load");
     assertThat(text(section(dom, "by-stage"))).contains("none 1", "ocr 1", "completed 1", "deploy 0");
     assertThat(text(section(dom, "stuck"))).isEqualTo("springfield.il.us ocr 3 h");
-    assertThat(dom).contains("not completed, no progress for more than 2 h");
+    assertThat(dom).contains("work left, no progress for more than 2 h");
+    // The stuck site has work and no pipeline: shown at once, not only after the threshold.
+    assertThat(text(section(dom, "without-pipeline"))).startsWith("springfield.il.us ocr");
+    assertThat(text(section(dom, "needs-operator"))).isEqualTo("none");
+    assertThat(text(section(dom, "storage-problems"))).isEqualTo("none");
+    assertThat(text(section(dom, "sites-range"))).isEqualTo("1–3 of 3");
     // OCR: 1 of 6 documents failed; compilation: 1 of the 4 that passed OCR.
     assertThat(text(section(dom, "failure-rates")))
         .contains("ocr 16.7 % 1 of 6", "compilation 25.0 % 1 of 4", "deploy 0.0 %");
@@ -189,6 +194,12 @@ class DashboardIntegrationTest {
     assertThat(d.get("failureRates").get("ocr").get("total").asInt()).isEqualTo(6);
     assertThat(d.get("lastReconciliation").get("trigger").asText()).isEqualTo("startup");
     assertThat(d.get("sites")).hasSize(3);
+    assertThat(d.get("sitesTotal").asInt()).isEqualTo(3);
+    assertThat(d.get("withoutPipeline").asInt()).isEqualTo(1);
+    JsonNode second = json.readTree(get("/v1/dashboard?page=1&size=2").body());
+    assertThat(second.get("sites")).singleElement()
+        .satisfies(s -> assertThat(s.get("subdomain").asText()).isEqualTo("springfield.il.us"));
+    assertThat(second.get("sitesTotal").asInt()).isEqualTo(3);
 
     JsonNode site = json.readTree(get("/v1/sites/alameda.ca.us").body());
     assertThat(site.get("failedDocuments")).hasSize(2);

@@ -210,6 +210,26 @@ class LivingSitesIntegrationTest {
     ReconciliationReport next = reconcile();
     assertThat(next.examined()).as("nothing changed: not examined, not restarted").isZero();
     assertThat(next.restarted()).isZero();
+
+    // Health says so (clerk health: degraded), with the stray file found in its folder.
+    Files.writeString(pdf.resolveSibling("notes.docx"), "not a PDF");
+    reconcile();
+    com.fasterxml.jackson.databind.JsonNode sites = health().path("components").path("sites").path("details");
+    assertThat(sites.path("failed").asInt()).isEqualTo(1);
+    assertThat(sites.path("failedSites").toString()).contains(other);
+    assertThat(sites.path("storageProblems").asInt()).isEqualTo(1);
+    assertThat(sites.path("withoutPipeline").asInt()).isZero();
+    assertThat(repository.site(other).storageProblems()).singleElement()
+        .satisfies(p -> assertThat(p).endsWith("notes.docx: not a .pdf file (skipped)"));
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode health() throws Exception {
+    int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) worker.context())
+        .getWebServer().getPort();
+    Thread.sleep(SiteHealth.REFRESH.toMillis()); // the snapshot is at most this old
+    return JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
   }
 
   // ---- helpers

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -528,26 +527,6 @@ public final class SiteRepository {
     });
   }
 
-  /** The latest documents that failed a stage, any site, newest first. */
-  public List<RecentFailure> recentFailures(int limit) {
-    return transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT subdomain, document_id, error_stage, error, updated_at FROM documents"
-              + " WHERE 'failed' IN (ocr_status, compilation_status, extraction_status, deploy_status)"
-              + " ORDER BY updated_at DESC, subdomain, document_id LIMIT ?")) {
-        s.setInt(1, limit);
-        List<RecentFailure> out = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            out.add(new RecentFailure(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                r.getTimestamp(5).toInstant()));
-          }
-        }
-        return out;
-      }
-    });
-  }
-
   /** Total pages of the site's documents that completed OCR. */
   public long pages(String subdomain) {
     return transaction(c -> {
@@ -562,33 +541,7 @@ public final class SiteRepository {
     });
   }
 
-  /** Sites per {@code current_stage} ("none": never started), and how many of them are stuck. */
-  public record StageCount(String stage, int sites, int stuck) {}
-
-  /**
-   * Sites by stage; stuck means not completed and no progress for {@code threshold} (the operators'
-   * query: {@code current_stage != 'completed' AND updated_at < now() - interval '2 hours'}).
-   */
-  public List<StageCount> stageCounts(java.time.Duration threshold) {
-    return transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT coalesce(current_stage, 'none'), count(*), count(*) FILTER (WHERE current_stage IS NOT NULL"
-              + " AND current_stage <> 'completed' AND updated_at < now() - make_interval(secs => ?))"
-              + " FROM sites GROUP BY 1 ORDER BY 1")) {
-        s.setDouble(1, threshold.toSeconds());
-        List<StageCount> out = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            out.add(new StageCount(r.getString(1), r.getInt(2), r.getInt(3)));
-          }
-        }
-        return out;
-      }
-    });
-  }
-
   public record FailedDocument(String documentId, String stage, String error) {}
 
-  public record RecentFailure(String subdomain, String documentId, String stage, String error, Instant at) {}
 
 }
