@@ -32,6 +32,8 @@ class SitePipelineReplayTest {
   private static final String HISTORY = "histories/site-pipeline-3-documents.json";
   /** Since the reconcile signal and the ClerkStage search attribute (version 1 of that change). */
   private static final String SIGNALLED_HISTORY = "histories/site-pipeline-reconcile-signal.json";
+  /** Since living sites: finishSite, and a reconcile signal during it that makes the run go round. */
+  private static final String LIVING_HISTORY = "histories/site-pipeline-living-sites.json";
   private static final String SITE = "replay.example.us";
 
   @Test
@@ -42,6 +44,16 @@ class SitePipelineReplayTest {
   @Test
   void recordedRunWithReconcileSignalAndSearchAttributesReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(read(SIGNALLED_HISTORY), SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedLivingSiteRunWithASignalDuringFinishReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(read(LIVING_HISTORY), SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void freshLivingSiteRunReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(runLivingSite(), SitePipelineWorkflowImpl.class);
   }
 
   @Test
@@ -67,12 +79,12 @@ class SitePipelineReplayTest {
   @EnabledIfSystemProperty(named = "clerk.recordHistories", matches = "true")
   void recordHistory() throws Exception {
     // Only histories not recorded yet: old ones stay, they are what running executions look like.
-    for (String history : List.of(HISTORY, SIGNALLED_HISTORY)) {
+    for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY)) {
       Path file = Path.of("src/test/resources", history);
       if (!Files.exists(file)) {
         Files.createDirectories(file.getParent());
-        Files.writeString(file, history.equals(HISTORY) ? runThreeDocuments() : runSignalled(),
-            StandardCharsets.UTF_8);
+        Files.writeString(file, history.equals(HISTORY) ? runThreeDocuments()
+            : history.equals(SIGNALLED_HISTORY) ? runSignalled() : runLivingSite(), StandardCharsets.UTF_8);
       }
     }
   }
@@ -116,6 +128,38 @@ class SitePipelineReplayTest {
       assertThat(result.note()).isEqualTo("3 documents, none failed");
       String history = client.fetchHistory(workflowId).toJson(true);
       assertThat(history).contains("EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES", "EVENT_TYPE_MARKER_RECORDED", "\"reconcile\"");
+      return history;
+    }
+  }
+
+  /**
+   * Three documents; as the site finishes, reconciliation sends one back (its PDF changed) and
+   * signals: the run goes round from OCR and finishes again. Returns its history as JSON.
+   */
+  private static String runLivingSite() {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      FakeSite site = new FakeSite(SITE, 3);
+      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
+      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+      pipeline.registerActivitiesImplementations(site);
+      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      String workflowId = SitePipelineWorkflow.workflowId(SITE);
+      String changed = site.documentIds().get(2);
+      site.onFinish((call, decided) -> {
+        if (call == 1 && decided) {
+          site.sendBackToOcr(changed);
+          client.newWorkflowStub(SitePipelineWorkflow.class, workflowId)
+              .reconcile("reconciliation: PDF of " + changed + " changed");
+        }
+      });
+      client.newWorkflowStub(SitePipelineWorkflow.class,
+              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId(workflowId).build())
+          .run(PipelineInput.of(SITE));
+      assertThat(site.ends()).containsExactly(Stage.COMPLETED, Stage.COMPLETED);
+      String history = client.fetchHistory(workflowId).toJson(true);
+      assertThat(history).contains("EVENT_TYPE_MARKER_RECORDED", "FinishSite", "EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED");
       return history;
     }
   }
