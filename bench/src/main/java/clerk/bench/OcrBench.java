@@ -168,7 +168,7 @@ public final class OcrBench {
       storage.removeText(d);
     }
     repository.ensureSite(SITE, "bench");
-    repository.syncDocuments(SITE, concat(refs, warm), Map.of());
+    new clerk.activities.SiteInventory(storage, repository).sync(SITE); // registers the PDFs on disk
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     try {

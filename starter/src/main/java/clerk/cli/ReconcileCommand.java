@@ -112,6 +112,17 @@ final class ReconcileCommand implements Callable<Integer> {
     return t instanceof io.temporal.failure.ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
   }
 
+  /** The site's detail; for a pipeline set going, with what was (or would be) done. */
+  static String line(SiteReconciliation s, boolean dryRun) {
+    if (s.is(SiteReconciliation.Action.RESTARTED)) {
+      return s.detail() + (dryRun ? ": would restart the pipeline" : ": restarted the pipeline");
+    }
+    if (s.is(SiteReconciliation.Action.SIGNALLED)) {
+      return s.detail() + (dryRun ? ": would signal the pipeline" : ": signalled the pipeline");
+    }
+    return s.detail();
+  }
+
   static void print(ReconciliationReport report, ReconciliationRuns runs) {
     System.out.println(RULE);
     System.out.println("RECONCILIATION: " + Instant.parse(report.startedAt()).truncatedTo(ChronoUnit.SECONDS));
@@ -131,7 +142,7 @@ final class ReconcileCommand implements Callable<Integer> {
     System.out.println();
     long[] recovered = {0};
     forEachSite(runs, report, s -> {
-      System.out.println("  " + s.subdomain() + ": " + s.detail() + "  [" + s.reason() + "]");
+      System.out.println("  " + s.subdomain() + ": " + line(s, report.dryRun()) + "  [" + s.reason() + "]");
       for (String repair : s.repairs()) {
         System.out.println("      " + (report.dryRun() ? "would repair " : "repaired ") + repair);
       }

@@ -94,7 +94,11 @@ public final class Pipelines {
    * Returns true when it had to start it.
    */
   public boolean resume(String subdomain, String found) {
-    boolean wasRunning = isRunning(subdomain);
+    return resume(subdomain, found, isRunning(subdomain));
+  }
+
+  /** {@link #resume(String, String)} when the caller has just asked whether the pipeline runs. */
+  public boolean resume(String subdomain, String found, boolean wasRunning) {
     withOrWithoutSearchAttributes(() -> {
       SitePipelineWorkflow workflow = newStub(subdomain);
       BatchRequest request = client.newSignalWithStartRequest();

@@ -16,12 +16,20 @@ public interface ReconciliationActivities {
   /**
    * Reconciles up to {@code limit} registered sites after {@code after} (subdomain order; all of them
    * for a request naming one site): compares each site's folder and bundle with the database, repairs
-   * what differs, and signals or starts the pipeline of a site with work left that is stuck or was
+   * what differs, and marks for {@link #resumePipelines} a site with work left that is stuck or was
    * repaired. Every site examined gets a row in {@code reconciliation_sites}; the result is totals only.
    * One site's trouble is that site's error, never the batch's. Idempotent: a retry repairs nothing
    * more and signals again, which is harmless.
    */
   ReconciliationBatch reconcileSites(long runId, ReconciliationRequest request, String after, int limit);
+
+  /**
+   * After every site is compared: signals the running pipeline, or starts it, of every site the run
+   * found with work to do (the rows of {@code reconciliation_sites} whose action is SIGNALLED or
+   * RESTARTED), and records which it turned out to be. Returns the signalled and restarted counts (and
+   * the sites whose pipeline could not be reached, as errors). Idempotent: signalling twice is harmless.
+   */
+  ReconciliationTotals resumePipelines(long runId);
 
   /** Records the run's report and releases the lease. */
   void finishRun(ReconciliationReport report);

@@ -87,6 +87,12 @@ public class ReconciliationWorkflowImpl implements ReconciliationWorkflow {
             Workflow.continueAsNew(request.continuing(new ReconciliationRequest.Progress(start, after, totals)));
           }
         }
+        if (!request.dryRun() && totals.signalled() + totals.restarted() > 0) {
+          // What actually happened replaces what the comparisons intended.
+          ReconciliationTotals resumed = activities.resumePipelines(start.runId());
+          totals = new ReconciliationTotals(totals.scanned(), totals.examined(), totals.repaired(), 0, 0,
+              totals.allFailed(), totals.errors(), totals.errorSamples()).plus(resumed);
+        }
       } catch (ActivityFailure failure) {
         // The run cannot go on (the database gone longer than the retries, say): recorded as such,
         // and the lease is released, so the next run is not kept waiting.

@@ -49,6 +49,12 @@ public record SiteReconciliation(
     return a.name().equals(action);
   }
 
+  /** This report with another action and detail (what resuming the pipeline turned out to be). */
+  public SiteReconciliation withAction(Action action, String detail) {
+    return new SiteReconciliation(subdomain, reason, stageBefore, stageAfter, before, after, pdfs, texts, partial,
+        repairs, action.name(), detail);
+  }
+
   public static SiteReconciliation error(String subdomain, String reason, String message) {
     return new SiteReconciliation(subdomain, reason, null, null, List.of(), List.of(), 0, 0, 0, List.of(),
         Action.ERROR.name(), message);

@@ -60,8 +60,17 @@ class ReconciliationWorkflowTest {
             "ocr", "ocr", List.of(), List.of(), 1, 0, 0, List.of("ocr_total: 0 → 1"), action.name(),
             action == SiteReconciliation.Action.ERROR ? "storage folder is missing" : "restarted"));
       }
-      return new ReconciliationBatch(batch.isEmpty() ? after : batch.get(batch.size() - 1),
-          batch.size() == limit, totals);
+      boolean more = (after == null ? sites : sites.tailSet(after, false)).size() > limit;
+      return new ReconciliationBatch(batch.isEmpty() ? after : batch.get(batch.size() - 1), more, totals);
+    }
+
+    /** Every intended restart happened, except that the pipeline of "stuck-running" was running. */
+    @Override
+    public synchronized ReconciliationTotals resumePipelines(long runId) {
+      calls.add("resume");
+      long running = seen.stream().filter(s -> s.startsWith("stuck-running")).count();
+      long stuck = seen.stream().filter(s -> s.startsWith("stuck")).count();
+      return new ReconciliationTotals(0, 0, 0, (int) running, (int) (stuck - running), 0, 0, List.of());
     }
 
     @Override
@@ -103,8 +112,18 @@ class ReconciliationWorkflowTest {
     assertThat(report.restarted()).isEqualTo(1);
     assertThat(report.repaired()).isEqualTo(2);
     assertThat(report.errors()).containsExactly("broken.ca.us: storage folder is missing");
-    assertThat(activities.calls).containsExactly("begin", "batch after null", "finish 7");
+    assertThat(activities.calls).containsExactly("begin", "batch after null", "resume", "finish 7");
     assertThat(activities.finished).isEqualTo(report);
+  }
+
+  @Test
+  void pipelinesAreSetGoingOnceEverySiteIsComparedAndTheReportSaysWhatHappened() {
+    FakeActivities activities = new FakeActivities(List.of("a.example.org", "stuck-running.example.org",
+        "stuck.example.org"));
+    ReconciliationReport report = run(activities, false);
+    assertThat(activities.calls).containsExactly("begin", "batch after null", "resume", "finish 7");
+    assertThat(report.restarted()).isEqualTo(1);
+    assertThat(report.signalled()).as("it was running after all").isEqualTo(1);
   }
 
   @Test
@@ -148,7 +167,8 @@ class ReconciliationWorkflowTest {
     ReconciliationReport report = run(activities, true);
     assertThat(report.dryRun()).isTrue();
     assertThat(report.restarted()).as("what a real run would do").isEqualTo(1);
-    assertThat(activities.calls).containsExactly("begin", "batch after null", "finish 7");
+    assertThat(activities.calls).as("a dry run sets nothing going").containsExactly("begin", "batch after null",
+        "finish 7");
   }
 
   @Test

@@ -129,10 +129,19 @@ public final class ReconciliationRuns {
 
   /** One page of a run's per-site report, in subdomain order. */
   public List<SiteReconciliation> sites(long runId, int offset, int limit) {
+    return sites(runId, "", offset, limit);
+  }
+
+  /** One page of the sites whose pipeline the run is to signal or start. */
+  public List<SiteReconciliation> sitesToResume(long runId, int offset, int limit) {
+    return sites(runId, " AND action IN ('SIGNALLED', 'RESTARTED')", offset, limit);
+  }
+
+  private List<SiteReconciliation> sites(long runId, String where, int offset, int limit) {
     return db.transaction(c -> {
       try (PreparedStatement s = c.prepareStatement(
-          "SELECT report::text FROM reconciliation_sites WHERE run_id = ? ORDER BY subdomain COLLATE \"C\""
-              + " OFFSET ? LIMIT ?")) {
+          "SELECT report::text FROM reconciliation_sites WHERE run_id = ?" + where
+              + " ORDER BY subdomain COLLATE \"C\" OFFSET ? LIMIT ?")) {
         s.setLong(1, runId);
         s.setInt(2, offset);
         s.setInt(3, limit);

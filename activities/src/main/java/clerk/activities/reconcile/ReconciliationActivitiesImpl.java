@@ -29,6 +29,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +48,13 @@ public class ReconciliationActivitiesImpl implements ReconciliationActivities {
   private final Pipelines pipelines;
   private final Path deployDir;
   private final Duration lease;
+  /** Sites examined at once by a batch (walks, repairs and Temporal calls overlap). */
+  static final int SITES_AT_ONCE = 4;
+  private final ExecutorService sitePool = Executors.newFixedThreadPool(SITES_AT_ONCE, r -> {
+    Thread t = new Thread(r, "reconcile-site");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * @param lease how long a run may hold the lease before another run takes over (the run timeout)
@@ -80,40 +91,67 @@ public class ReconciliationActivitiesImpl implements ReconciliationActivities {
   @Override
   public ReconciliationBatch reconcileSites(long runId, ReconciliationRequest request, String after, int limit) {
     List<SiteRow> rows;
+    boolean more = false;
     if (request.site() != null) {
       SiteRow row = repository.site(request.site());
       rows = after != null || row == null ? List.of() : List.of(row);
     } else {
-      rows = repository.sitesAfter(after, limit);
+      rows = repository.sitesAfter(after, limit + 1);
+      more = rows.size() > limit;
+      rows = more ? rows.subList(0, limit) : rows;
     }
     List<String> names = rows.stream().map(SiteRow::subdomain).toList();
     Map<String, SiteChecks.Check> checks = repository.transaction(c -> SiteChecks.check(c, names));
     Map<String, String> bundles = repository.transaction(c -> SiteBundleWriter.fingerprints(c, names));
     ActivityExecutionContext context = Activity.getExecutionContext();
-    ReconciliationTotals totals = ReconciliationTotals.NONE;
     Instant now = Instant.now();
+    // Sites are independent: a few at once, so one site's walk or Temporal call does not wait for another's.
+    List<Future<SiteReconciliation>> examined = new ArrayList<>();
     for (SiteRow row : rows) {
-      SiteReconciliation site;
-      try {
-        site = examine(row, checks.get(row.subdomain()), bundles.get(row.subdomain()), request, now);
-      } catch (SiteReconciler.CannotReconcile | InvalidNameException | UnavailableException e) {
-        site = SiteReconciliation.error(row.subdomain(), "examined", e.getMessage());
-        log.warn("reconciliation of {} failed: {}", row.subdomain(), e.getMessage());
-      } catch (RuntimeException e) {
-        if (UnavailableException.isDatabaseUnreachable(e)) {
-          throw e; // not this site's trouble: the batch is retried, or the run stops and says so
-        }
-        site = SiteReconciliation.error(row.subdomain(), "examined", e.toString());
-        log.error("reconciliation of {} failed", row.subdomain(), e);
+      examined.add(sitePool.submit(() -> examineSafely(runId, row, checks.get(row.subdomain()),
+          bundles.get(row.subdomain()), request, now)));
+    }
+    ReconciliationTotals totals = ReconciliationTotals.NONE;
+    try {
+      for (int i = 0; i < rows.size(); i++) {
+        totals = totals.plus(examined.get(i).get());
+        context.heartbeat(rows.get(i).subdomain());
       }
-      if (site != null) {
-        runs.recordSite(runId, site);
-      }
-      totals = totals.plus(site);
-      context.heartbeat(row.subdomain());
+    } catch (ExecutionException e) {
+      examined.forEach(f -> f.cancel(true));
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      examined.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw Activity.wrap(e);
     }
     String last = names.isEmpty() ? after : names.get(names.size() - 1);
-    return new ReconciliationBatch(last, request.site() == null && rows.size() == limit, totals);
+    return new ReconciliationBatch(last, more, totals);
+  }
+
+  /**
+   * {@link #examine}, with the site's own trouble as its error row; an unreachable database fails the
+   * batch (it is not the site's trouble). Records the site's row when it was examined.
+   */
+  private SiteReconciliation examineSafely(long runId, SiteRow row, SiteChecks.Check check, String bundle,
+      ReconciliationRequest request, Instant now) {
+    SiteReconciliation site;
+    try {
+      site = examine(row, check, bundle, request, now);
+    } catch (SiteReconciler.CannotReconcile | InvalidNameException | UnavailableException e) {
+      site = SiteReconciliation.error(row.subdomain(), "examined", e.getMessage());
+      log.warn("reconciliation of {} failed: {}", row.subdomain(), e.getMessage());
+    } catch (RuntimeException e) {
+      if (UnavailableException.isDatabaseUnreachable(e)) {
+        throw e;
+      }
+      site = SiteReconciliation.error(row.subdomain(), "examined", e.toString());
+      log.error("reconciliation of {} failed", row.subdomain(), e);
+    }
+    if (site != null) {
+      runs.recordSite(runId, site);
+    }
+    return site;
   }
 
   /**
@@ -198,25 +236,73 @@ public class ReconciliationActivitiesImpl implements ReconciliationActivities {
         return null; // in progress; its own pipeline changed the storage
       }
       StageCounters at = repair.after().counters(stage);
-      String found = "Found " + repair.after().counters(Stage.OCR).completed() + " completed documents";
-      String where = "in " + stage.dbName() + " " + at.completed() + "/" + at.total() + ", " + at.failed() + " failed";
-      if (request.dryRun()) {
-        action = isRunning ? Action.SIGNALLED : Action.RESTARTED;
-        detail = found + ", would " + (isRunning ? "signal" : "restart") + " the pipeline " + where;
-      } else {
-        boolean restarted = pipelines.resume(site, "reconciliation: " + reason + "; " + where
-            + (repaired ? "; repaired " + String.join(", ", repair.repairs()) : ""));
-        action = restarted ? Action.RESTARTED : Action.SIGNALLED;
-        detail = found + ", " + (restarted ? "restarted" : "signalled") + " the pipeline " + where;
-      }
+      // The pipeline is signalled or started by resumePipelines once every site is compared: the
+      // comparisons never race the pipelines this run sets going.
+      action = isRunning ? Action.SIGNALLED : Action.RESTARTED;
+      detail = "Found " + repair.after().counters(Stage.OCR).completed() + " completed documents, pipeline in "
+          + stage.dbName() + " " + at.completed() + "/" + at.total() + ", " + at.failed() + " failed";
     }
     SiteReconciliation result = new SiteReconciliation(site, reason,
         name(repair.before().currentStage()), stage.dbName(), repair.before().counters(),
         repair.after().counters(), repair.pdfs(), repair.texts(), repair.partial(), repair.repairs(),
         action.name(), detail);
-    log.info("{}{}: {}{}", request.dryRun() ? "[dry run] " : "", site, detail,
+    log.info("{}{}: {}{}{}", request.dryRun() ? "[dry run] " : "", site, detail,
+        action == Action.SIGNALLED || action == Action.RESTARTED ? "; to " + action.name().toLowerCase() : "",
         repaired ? "; repaired " + String.join(", ", repair.repairs()) : "");
     return result;
+  }
+
+  @Override
+  public ReconciliationTotals resumePipelines(long runId) {
+    List<SiteReconciliation> toResume = new ArrayList<>();
+    for (int offset = 0; ; offset += 500) {
+      List<SiteReconciliation> page = runs.sitesToResume(runId, offset, 500);
+      toResume.addAll(page);
+      if (page.size() < 500) {
+        break;
+      }
+    }
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    List<Future<SiteReconciliation>> resumed = new ArrayList<>();
+    for (SiteReconciliation site : toResume) {
+      resumed.add(sitePool.submit(() -> resume(runId, site)));
+    }
+    ReconciliationTotals totals = ReconciliationTotals.NONE;
+    try {
+      for (Future<SiteReconciliation> f : resumed) {
+        SiteReconciliation site = f.get();
+        totals = totals.plus(new ReconciliationTotals(0, 0, 0, site.is(Action.SIGNALLED) ? 1 : 0,
+            site.is(Action.RESTARTED) ? 1 : 0, 0, site.is(Action.ERROR) ? 1 : 0,
+            site.is(Action.ERROR) ? List.of(site.subdomain() + ": " + site.detail()) : List.of()));
+        context.heartbeat(site.subdomain());
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Activity.wrap(e);
+    }
+    return totals;
+  }
+
+  /** Signals the site's pipeline, or starts it when it is not running; records which it was. */
+  private SiteReconciliation resume(long runId, SiteReconciliation site) {
+    SiteReconciliation done;
+    try {
+      boolean running = pipelines.isRunning(site.subdomain());
+      boolean started = pipelines.resume(site.subdomain(), "reconciliation: " + site.reason() + "; "
+          + site.detail() + (site.repaired() ? "; repaired " + String.join(", ", site.repairs()) : ""), running);
+      done = site.withAction(started ? Action.RESTARTED : Action.SIGNALLED, site.detail());
+    } catch (RuntimeException e) {
+      done = site.withAction(Action.ERROR, "could not set its pipeline going: " + e.getMessage());
+      log.warn("{}: {}", site.subdomain(), done.detail());
+    }
+    if (!done.action().equals(site.action()) || done.is(Action.ERROR)) {
+      runs.recordSite(runId, done);
+    }
+    log.info("{}: {} the pipeline ({})", site.subdomain(), done.is(Action.RESTARTED) ? "restarted" : "signalled",
+        site.reason());
+    return done;
   }
 
   /** As {@link SiteReconciler} decides it: a bundle that a repair would send back to deploy. */
