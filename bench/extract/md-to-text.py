@@ -2,7 +2,7 @@
 """Turns a minutes document published as Markdown (read from a public repository) into the plain
 page text clerk's OCR stage would produce from the original PDF: front matter, link targets and
 emphasis removed, quote markers dropped, vote tables printed as "Yeas: A, B, C" lines, and pages
-split where the Markdown marks a page break ("---" followed by a page number line).
+split where the Markdown marks a page break (a "---" line).
 
 Usage: md-to-text.py SOURCE.md OUT_DIR   (writes OUT_DIR/page-1.txt ... page-N.txt)
 """
@@ -51,7 +51,7 @@ def convert(md):
         line = re.sub(r"^#+\s*", "", line)
         line = line.replace("&nbsp;", " ")
         line = re.sub(r"\[([^\]]*)\]\(<?[^)>]*>?\)", r"\1", line)
-        line = line.replace("***", "").replace("**", "").replace("\\_", "_")
+        line = line.replace("****", "").replace("***", "").replace("**", "").replace("\\_", "_")
         line = line.replace("\\$", "$").replace("\\.", ".")
         out.append(line.rstrip())
     if table:
@@ -61,8 +61,8 @@ def convert(md):
     # The converter of the Limerick minutes opens and closes the document with a bare "---".
     text = re.sub(r"^---\n", "", text.lstrip("\n"))
     text = re.sub(r"\n---\n*$", "\n", text)
-    # A page break in converted PDFs: a "---" line, then the next page's number on its own line.
-    pages = re.split(r"\n---\n(?=\s*\d{1,3}\s*\n)", text)
+    # A page break in converted PDFs: a "---" line (the next page's number usually follows).
+    pages = re.split(r"\n---\n", text)
     return [p.strip("\n") + "\n" for p in pages]
 
 
