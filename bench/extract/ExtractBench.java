@@ -34,7 +34,7 @@ public class ExtractBench {
   record Labelled(int page, String mover, String seconder, String result, String text,
       Map<String, Integer> tally, Map<String, List<String>> votes) {}
 
-  record Doc(String id, String style, boolean scanned, List<String> pages, List<Labelled> motions) {}
+  record Doc(String id, String style, boolean scanned, boolean heldOut, List<String> pages, List<Labelled> motions) {}
 
   /** Counts for one group of documents (all, one style, scanned or not). */
   static final class Score {
@@ -71,7 +71,10 @@ public class ExtractBench {
     Map<String, Integer> docsByStyle = new TreeMap<>();
     Score scanned = new Score();
     Score digital = new Score();
+    Score heldOut = new Score();
+    Score tuning = new Score();
     int scannedDocs = 0;
+    int heldOutDocs = 0;
     for (Doc d : docs) {
       Score s = score(d, extractor.extract(d.pages()), verbose);
       all.add(s);
@@ -79,6 +82,8 @@ public class ExtractBench {
       docsByStyle.merge(d.style(), 1, Integer::sum);
       (d.scanned() ? scanned : digital).add(s);
       scannedDocs += d.scanned() ? 1 : 0;
+      (d.heldOut() ? heldOut : tuning).add(s);
+      heldOutDocs += d.heldOut() ? 1 : 0;
     }
     System.out.println(String.format(Locale.ROOT, "%-28s %4s %5s %5s %5s  %5s %5s %5s  %6s %6s %6s %6s %9s %9s",
         "group", "docs", "label", "found", "match", "P", "R", "F1", "mover", "second", "result", "text",
@@ -87,6 +92,8 @@ public class ExtractBench {
     byStyle.forEach((style, s) -> System.out.println(s.line("style " + style, docsByStyle.get(style))));
     System.out.println(digital.line("born-digital", docs.size() - scannedDocs));
     System.out.println(scanned.line("scanned (OCR)", scannedDocs));
+    System.out.println(tuning.line("seen while tuning", docs.size() - heldOutDocs));
+    System.out.println(heldOut.line("held out (heldOut: true)", heldOutDocs));
     System.out.println();
     System.out.println(timing(extractor, docs));
   }
@@ -118,7 +125,7 @@ public class ExtractBench {
               text(m, "result"), text(m, "text"), tally, votes));
         }
         docs.add(new Doc(dir.getFileName().toString(), l.get("style").asText(),
-            l.get("scanned").asBoolean(), pages, motions));
+            l.get("scanned").asBoolean(), l.path("heldOut").asBoolean(false), pages, motions));
       }
     }
     return docs;

@@ -52,7 +52,7 @@ def convert(md):
         line = line.replace("&nbsp;", " ")
         line = re.sub(r"\[([^\]]*)\]\(<?[^)>]*>?\)", r"\1", line)
         line = line.replace("****", "").replace("***", "").replace("**", "").replace("\\_", "_")
-        line = line.replace("\\$", "$").replace("\\.", ".")
+        line = line.replace("\\$", "$").replace("\\.", ".").replace("\\-", "-")
         out.append(line.rstrip())
     if table:
         out.extend(vote_table(table))
