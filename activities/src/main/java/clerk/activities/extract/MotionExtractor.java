@@ -30,13 +30,14 @@ public final class MotionExtractor {
     for (int i = 0; i < starts.size(); i++) {
       Start s = starts.get(i);
       int limit = i + 1 < starts.size() ? starts.get(i + 1).start() : text.length();
-      Words w = words.find(previousEnd, s.start(), s.end(), limit);
+      Words w = words.find(s.kind(), previousEnd, s.start(), s.end(), limit);
       String seconder = s.seconder() != null ? s.seconder() : w.seconder();
       if (seconder == null && s.mover() != null) {
         seconder = words.secondedLater(w.end(), limit);
       }
       int after = Math.max(w.end(), s.end());
-      Outcome o = votes.read(after, limit, VOTE_REACH, s.start(), s.kind().result);
+      String implied = s.kind().result != null ? s.kind().result : w.resolved() ? "carried" : null;
+      Outcome o = votes.read(after, limit, VOTE_REACH, s.start(), implied);
       motions.add(new Motion(doc.page(s.start()), motions.size() + 1, w.text(), roster.resolve(s.mover()),
           roster.resolve(seconder), o.result(), o.counts().get("ayes"), o.counts().get("nays"),
           o.counts().get("abstain"), o.counts().get("absent"), o.votes()));

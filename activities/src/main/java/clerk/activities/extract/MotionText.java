@@ -19,8 +19,12 @@ final class MotionText {
       "(?:\\s|[,:;–—\\-\"“”‘’„']|\\band\\s+resolved\\b|\\bto\\s+wit\\b)*", FLAGS);
   /** A motion's words start like this; anything else after the mover is not its text. */
   private static final Pattern PLAUSIBLE_START = Pattern.compile(
-      "(?!(?:take\\s+a\\s+)?vote\\b)(?:(?:that|to|the|a|an|approval|acceptance|accept|adopt|approve|appoint"
-          + "|authori[sz]e|resolved|be\\s+it)\\b|(?-i:\\p{Lu}\\p{Ll}))", FLAGS);
+      "(?!(?:take\\s+a\\s+)?vote\\b)(?:(?:that|to|the|a|an|for|approval|acceptance|accept|adopt|approve|appoint"
+          + "|authori[sz]e|resolved|be\\s+it|it\\s+was)\\b|(?-i:\\p{Lu}\\p{Ll}))", FLAGS);
+  /** Words that follow a labelled mover only as a resolution: "“That ...”", "To ...", "Resolved ...". */
+  private static final Pattern RESOLUTION_START = Pattern.compile("[“\"'‘]?\\s*(?:that|to|resolved)\\b", FLAGS);
+  /** "And Resolved:" between a mover and the words records the result. */
+  private static final Pattern RESOLVED = Pattern.compile("\\bresolved\\b", FLAGS);
   /** "Take a vote: Dick aye, Gary aye, Jan aye" between a motion's seconder and its words. */
   private static final Pattern VOTE_RUN = Pattern.compile(
       "\\s*[,;]?\\s*(?:take\\s+a\\s+)?vote\\s*:?\\s*(?:" + Names.NAME
@@ -34,18 +38,22 @@ final class MotionText {
       "\\b(?:motion|action)\\s*[:;]?\\s*((?:to|that)\\s[^.:]{3," + MAX_MOTION + "}?)\\s*[.:]?\\s*$", FLAGS);
   /** A seconder named after the motion's words: "seconded by Y", ", Gary seconds", ", second Gary". */
   private static final Pattern SECONDER_AFTER = Pattern.compile(
-      "\\s*[,;]?\\s*(?:and\\s+)?(?:was\\s+)?(?:seconded|supported)\\s+by\\s+" + titled("seconder")
+      "\\s*[,;]?\\s*(?:and\\s+)?(?:this\\s+)?(?:was\\s+)?(?:seconded|supported)\\s+by\\s+" + titled("seconder")
           + "|(?:\\s*[,;]\\s*|^\\s*)" + titled("seconder2") + "\\s+second(?:s|ed)?\\b(?:\\s+the\\s+motion)?"
           + "|\\s*[,;]\\s*second(?:ed)?\\s+(?!by\\b)" + titled("seconder3"), FLAGS);
   /** "This proposal was seconded by Councillor Y"; "Councillor Y seconded the Motion". */
   private static final Pattern SECONDED_LATER = Pattern.compile(
-      "\\b(?:this|the)\\s+(?:proposal|motion)\\s+was\\s+seconded\\s+by\\s+" + titled("seconder")
-          + "|(?:" + Names.TITLE + "\\s+){1,2}(?<seconder2>" + Names.NAME + ")\\s+seconded\\s+the\\s+(?:motion|proposal)",
+      "\\b(?:this|the|his|her|which|it)\\s+(?:proposal\\s+|motion\\s+)?was\\s+seconded\\s+by\\s+" + titled("seconder")
+          + "|(?:" + Names.TITLE + "\\s+){0,2}(?<seconder2>" + Names.NAME + ")\\s*,?\\s+(?:seconded\\s+the\\s+(?:motion|proposal)"
+          + "|in\\s+seconding\\b|seconds\\s+the\\s+motion|second\\s+the\\s+motion)",
       FLAGS);
   private static final int SECONDED_LATER_REACH = 600;
 
-  /** A motion's words, where its vote may start, and a seconder found among the words. */
-  record Words(String text, int end, String seconder) {}
+  /**
+   * A motion's words, where its vote may start, a seconder found among the words, and whether the
+   * minutes say it was resolved on the way to its words ("And Resolved:").
+   */
+  record Words(String text, int end, String seconder, boolean resolved) {}
 
   private final String text;
 
@@ -57,12 +65,17 @@ final class MotionText {
    * The words of the motion whose mover ends at {@code from}; {@code previousEnd} is where the
    * previous motion ended, {@code start} where this one's mover starts, {@code limit} the next start.
    */
-  Words find(int previousEnd, int start, int from, int limit) {
+  Words find(MotionStarts.Kind kind, int previousEnd, int start, int from, int limit) {
     int at = skip(LEAD_IN, from, limit);
+    boolean resolved = RESOLVED.matcher(text).region(from, at).find();
+    // "Dick motion, Gary second, Vote Dick aye, Gary aye, Jan aye to approve payroll": votes, then words.
+    int afterVotes = skip(LEAD_IN, skip(VOTE_RUN, at, limit), limit);
+    boolean votesFirst = afterVotes > at;
+    at = afterVotes;
     int end = clauseEnd(at, limit);
     String seconder = null;
     int wordsEnd = end;
-    int voteFrom = end;
+    int voteFrom = votesFirst ? from : end;
     Matcher s = SECONDER_AFTER.matcher(text).region(at, end);
     if (s.find()) {
       seconder = group(s, "seconder", "seconder2", "seconder3");
@@ -74,12 +87,12 @@ final class MotionText {
         wordsEnd = Math.max(at, clauseEnd(at, limit));
       }
     }
-    if (at < wordsEnd && plausible(at, wordsEnd)) {
-      return new Words(tidy(text.substring(at, wordsEnd)), voteFrom, seconder);
+    if (at < wordsEnd && plausible(kind, at, wordsEnd)) {
+      return new Words(tidy(text.substring(at, wordsEnd)), voteFrom, seconder, resolved);
     }
     String before = before(previousEnd, start);
     return new Words(before == null ? tidy(text.substring(at, wordsEnd)) : before,
-        seconder == null ? from : voteFrom, seconder);
+        seconder == null && !votesFirst ? from : voteFrom, seconder, resolved);
   }
 
   /** "This proposal was seconded by Councillor Y" soon after a motion that had no seconder. */
@@ -88,9 +101,14 @@ final class MotionText {
     return m.find() ? group(m, "seconder", "seconder2") : null;
   }
 
-  private boolean plausible(int at, int end) {
-    return PLAUSIBLE_START.matcher(text).region(at, end).lookingAt()
-        && !VoteReader.RESULT.matcher(text).region(at, end).lookingAt();
+  private boolean plausible(MotionStarts.Kind kind, int at, int end) {
+    if (VoteReader.RESULT.matcher(text).region(at, end).lookingAt()) {
+      return false;
+    }
+    if (MotionStarts.wordsFollowAsResolution(kind)) {
+      return RESOLUTION_START.matcher(text).region(at, end).lookingAt();
+    }
+    return MotionStarts.wordsFollow(kind) || PLAUSIBLE_START.matcher(text).region(at, end).lookingAt();
   }
 
   private int skip(Pattern p, int from, int limit) {

@@ -27,10 +27,12 @@ final class Names {
           + "|council\\s*(?:member|man|woman|person)s?|commissioners?|mayor|chair\\w*|trustees?"
           + "|directors?|supervisors?|alder\\w+)\\b)";
   private static final String WORD = NOT_A_NAME + "(?:\\p{Lu}\\.|\\p{Lu}[\\p{L}'’‟-]*)";
+  /** "Collins (M)", "Sheahan (J)": an initial that tells members of one name apart. */
+  private static final String QUALIFIER = "(?:\\s*\\(\\p{Lu}{1,2}\\))?";
   private static final String PARTICLE = "(?:de|del|della|da|di|du|la|le|van|von|der|den)";
   /** A name: up to four capitalised words (case-sensitive even inside case-insensitive patterns). */
-  static final String NAME =
-      "(?-i:(?<![\\p{L}\\p{N}.])" + WORD + "(?:\\s+(?:" + PARTICLE + "\\s+)*" + WORD + "){0,3})";
+  static final String NAME = "(?-i:(?<![\\p{L}\\p{N}.])" + WORD + "(?:\\s+(?:" + PARTICLE + "\\s+)*" + WORD + "){0,3}"
+      + QUALIFIER + ")";
   /** An optionally titled name, the name captured in group {@code group}. */
   static String titled(String group) {
     return "(?:" + TITLE + "\\s+){0,2}(?<" + group + ">" + NAME + ")";

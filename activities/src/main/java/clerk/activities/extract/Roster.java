@@ -26,6 +26,8 @@ final class Roster {
       "\\s*(?:,|;|&|\\band\\b|[-–—]|\\([^)]{0,30}\\))\\s*|\\s*(?:and\\s+)?(?:supervisors?|treasurers?|clerks?|mayor|chair)\\s+",
       Pattern.CASE_INSENSITIVE);
 
+  private static final Pattern HEADING_AFTER = Pattern.compile("\\s*:");
+
   /** One member: the name as listed, its words. */
   private record Member(String full, String surname, String first) {}
 
@@ -51,6 +53,10 @@ final class Roster {
           break;
         }
         String full = Names.clean(name.group(1));
+        if (full != null && HEADING_AFTER.matcher(text).region(name.end(), end).lookingAt() && full.contains(" ")) {
+          // "... Foley and Galvin Officials: P. Crowe": the last word heads the next list.
+          full = full.substring(0, full.lastIndexOf(' '));
+        }
         if (full != null) {
           String[] words = full.split(" ");
           members.add(new Member(full, words[words.length - 1],

@@ -18,14 +18,14 @@ final class VoteReader {
   private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
   /** A vote label such as "AYES:", "Noes (1):", "Voting Aye:", "Yeas:". */
   static final Pattern LABEL = Pattern.compile(
-      "\\b(?:voting\\s+)?(ayes?|yeas?|yes|noes|nos?|nays?|abstain(?:ed|ing|s)?|abstentions?|absent|"
-          + "not\\s+present|recused?|present)\\s*(?:\\(\\s*\\d+\\s*\\))?\\s*[:;]", FLAGS);
+      "\\b(?:voting\\s+)?(ayes?|yeas?|yes|noes|nos?|nays?|for|against|in\\s+favou?r|abstain(?:ed|ing|s)?|abstentions?"
+          + "|absent|not\\s+present|recused?|present)\\s*(?:\\(\\s*\\d+\\s*\\))?\\s*[:;]", FLAGS);
   /** A result word, after its subject ("the motion was ...") or at the start of a sentence. */
   static final Pattern RESULT = Pattern.compile(
       "(?:\\b(?:the\\s+)?(?:motion|it|item|which|and|vote|resolution|proposal)\\s+"
           + "(?:as\\s+amended\\s*,?\\s+)?(?:was\\s+|is\\s+|has\\s+been\\s+|has\\s+)?|(?:^|[.;:()\\-–—]\\s*))"
           + "(?<unan>unanimously\\s+)?(?<word>carried|carries|passed|passes|prevailed|approved|adopted|agreed"
-          + "|resolved|failed|fails|defeated|denied|lost|tabled|withdrawn|did\\s+not\\s+(?:pass|carry))\\b"
+          + "|resolved|failed|fails|defeated|denied|refused|rejected|lost|tabled|withdrawn|did\\s+not\\s+(?:pass|carry))\\b"
           + "|\\bdeclared\\s+(?:[\\p{L}.'’‟ ]{1,60}?\\s)?(?<elected>elected)\\b", FLAGS);
   /** Portland's disposition of a roll call: "(Y-5)", "(Y-4 N-1)". */
   private static final Pattern ROLL_CALL_DISPOSITION = Pattern.compile("\\(Y-(?<a>\\d{1,2})(?:\\s+N-(?<n>\\d{1,2}))?\\)");
@@ -40,9 +40,12 @@ final class VoteReader {
           + "(?:motion\\s+)?(?:was\\s+)?$", FLAGS);
   /** "VOTE: 4-2-1-1". */
   private static final Pattern VOTE_TALLY = Pattern.compile("\\bvote\\s*[:;]?\\s*" + TALLY, FLAGS);
-  /** "4 Votes for 2 Votes against". */
-  private static final Pattern FOR_AGAINST = Pattern.compile(
-      "\\b(?<a>\\d{1,2})\\s+votes?\\s+for\\s*,?\\s*(?:and\\s+)?(?<n>\\d{1,2})\\s+votes?\\s+against\\b", FLAGS);
+  /** One count of a vote said in words: "4 Votes for", "2 Against", "1 Abstention". */
+  private static final Pattern COUNTED = Pattern.compile(
+      "\\b(?<n>\\d{1,2})\\s+(?<what>votes?\\s+for|for|votes?\\s+against|against|abstentions?|abstained)\\b", FLAGS);
+  private static final Pattern COUNTED_SEPARATOR = Pattern.compile("\\s*[,;]?\\s*(?:and\\s+)?", FLAGS);
+  /** "There were no abstentions." */
+  private static final Pattern NO_ABSTENTIONS = Pattern.compile("\\bno\\s+abstentions\\b", FLAGS);
   /** One member's vote said inline: "Dick aye", "Gary Mantay yea". */
   private static final Pattern INLINE_VOTE = Pattern.compile(
       "(?<name>" + Names.NAME + ")\\s+(?<vote>ayes?|yeas?|nays?|abstain(?:ed|s)?|absent)\\b", FLAGS);
@@ -51,6 +54,9 @@ final class VoteReader {
       Pattern.compile("\\s*,?\\s*(?:by\\s+(?:a\\s+)?)?unanimous(?:ly)?\\b", FLAGS);
   private static final Pattern PAREN = Pattern.compile("\\s*[,;]?\\s*\\(([^()]{1,160})\\)");
   private static final Pattern GAP = Pattern.compile("[\\s.;,]*");
+  /** "Motion Passed", "motion carried": a result that names the motion, so it may be far after long words. */
+  private static final Pattern MOTION_RESULT = Pattern.compile(
+      "\\bmotion\\s+(?:was\\s+)?(?:passed|carried|failed|defeated)\\b", FLAGS);
   /** How far a long motion's words may push its vote from where the words began. */
   private static final int SIGN_REACH = 3000;
   private static final Pattern ATTENDANCE =
@@ -98,10 +104,9 @@ final class VoteReader {
         unanimous(motionStart, votes, counts);
       }
     }
-    Matcher fa = FOR_AGAINST.matcher(text).region(from, end);
-    if (fa.find()) {
-      counts.putIfAbsent("ayes", Integer.parseInt(fa.group("a")));
-      counts.putIfAbsent("nays", Integer.parseInt(fa.group("n")));
+    counted(from, end, counts);
+    if (counts.containsKey("ayes") && NO_ABSTENTIONS.matcher(text).region(from, end).find()) {
+      counts.putIfAbsent("abstain", 0);
     }
     if (result == null && inline) {
       // Members' votes with no result word ("Take a vote: Dick aye, Gary aye, Jan aye"): the count decides.
@@ -114,13 +119,33 @@ final class VoteReader {
   private int firstSign(int from, int limit) {
     int to = Math.min(limit, from + SIGN_REACH);
     int first = to;
-    for (Pattern p : List.of(LABEL, RESULT, ROLL_CALL_DISPOSITION, INLINE_VOTE)) {
+    for (Pattern p : List.of(LABEL, MOTION_RESULT, ROLL_CALL_DISPOSITION, INLINE_VOTE)) {
       Matcher m = p.matcher(text).region(from, first);
       if (m.find()) {
         first = m.start();
       }
     }
     return first == to ? from : first;
+  }
+
+  /** "4 Votes For, 2 Abstentions" / "2 Votes For, 3 Against, 1 Abstention": counts said in words. */
+  private void counted(int from, int end, Map<String, Integer> counts) {
+    Matcher c = COUNTED.matcher(text).region(from, end);
+    if (!c.find()) {
+      return;
+    }
+    Matcher sep = COUNTED_SEPARATOR.matcher(text);
+    int at = c.start();
+    while (at < end && c.region(at, end).lookingAt()) {
+      String what = c.group("what").toLowerCase(Locale.ROOT);
+      String key = what.contains("for") ? "ayes" : what.contains("against") ? "nays" : "abstain";
+      counts.putIfAbsent(key, Integer.parseInt(c.group("n")));
+      at = c.end();
+      if (!sep.region(at, end).lookingAt()) {
+        break;
+      }
+      at = sep.end();
+    }
   }
 
   private static String result(Matcher r) {
@@ -135,7 +160,8 @@ final class VoteReader {
       return "withdrawn";
     }
     return word.startsWith("fail") || word.startsWith("defeat") || word.startsWith("denied")
-        || word.startsWith("lost") || word.startsWith("did") ? "failed" : "carried";
+        || word.startsWith("refused") || word.startsWith("rejected") || word.startsWith("lost")
+        || word.startsWith("did") ? "failed" : "carried";
   }
 
   private Matcher tallyNear(int from, Matcher r, int limit) {
@@ -213,10 +239,10 @@ final class VoteReader {
 
   private static String key(String label) {
     String l = label.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
-    if (l.startsWith("ay") || l.startsWith("ye")) {
+    if (l.startsWith("ay") || l.startsWith("ye") || l.equals("for") || l.startsWith("in favo")) {
       return "ayes";
     }
-    if (l.startsWith("no") && !l.startsWith("not") || l.startsWith("na")) {
+    if (l.startsWith("no") && !l.startsWith("not") || l.startsWith("na") || l.equals("against")) {
       return "nays";
     }
     if (l.startsWith("abst") || l.startsWith("recus")) {
