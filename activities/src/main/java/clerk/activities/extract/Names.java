@@ -21,7 +21,7 @@ final class Names {
   private static final String NOT_A_NAME =
       "(?!(?i:and|or|also|none|no|yes|aye|ayes|yea|yeas|nay|nays|noes|abstain\\w*|absent|present|recused?"
           + "|that|to|this|it|be|which|whereas|resolved|seconds?|second|supported|made|makes|offered"
-          + "|proposed|upon|on|with|for|by|in|at|of|vote|votes|take|request"
+          + "|proposed|upon|on|with|for|against|by|in|at|of|vote|votes|take|request"
           + "|motion|moved|seconded|the|vote|voting|roll|call|item|council|commission|board|city"
           + "|staff|resolution|ordinance|carried|passed|failed|approved|unanimous\\w*"
           + "|council\\s*(?:member|man|woman|person)s?|commissioners?|mayor|chair\\w*|trustees?"
@@ -44,7 +44,7 @@ final class Names {
       Pattern.compile("\\s*" + TITLE + "\\s+", Pattern.CASE_INSENSITIVE);
   private static final Pattern LIST_NAME = Pattern.compile("\\s*(" + NAME + ")");
   private static final Pattern LIST_NONE = Pattern.compile("\\s*none\\b", Pattern.CASE_INSENSITIVE);
-  private static final Pattern LIST_COUNT = Pattern.compile("\\s*\\(\\s*(\\d{1,3})\\s*\\)");
+  private static final Pattern LIST_COUNT = Pattern.compile("\\s*\\.?\\s*\\(\\s*(\\d{1,3})\\s*\\)");
   private static final Pattern LIST_NUMBER = Pattern.compile("\\s*(\\d{1,3})\\b(?!\\s*[-–—]\\s*\\d)");
   private static final Pattern LIST_SEP =
       Pattern.compile("\\s*(?:,|;|&|\\band\\b|[-–—](?=\\s))", Pattern.CASE_INSENSITIVE);
@@ -79,6 +79,9 @@ final class Names {
               && (m = LIST_NUMBER.matcher(text).region(i, text.length())).lookingAt())) {
         stated = Integer.parseInt(m.group(1));
         i = end = m.end();
+        if (!names.isEmpty()) {
+          break; // "Foley. (3)": a count after the names closes the list
+        }
       } else if ((m = LIST_SEP.matcher(text).region(i, text.length())).lookingAt()
           || (m = LIST_TITLE.matcher(text).region(i, text.length())).lookingAt()) {
         i = m.end();
