@@ -79,14 +79,25 @@ final class MeetingText {
 
   private final Roster roster;
   private final Random random;
+  /** The motions written since the last {@link #takeMotions()}, and the page being written. */
+  private final List<SampleDocument.Motion> motions = new ArrayList<>();
+  private int page;
 
   MeetingText(Roster roster, Random random) {
     this.roster = roster;
     this.random = random;
   }
 
+  /** The motions written into the minutes since the last call, as the generator wrote them. */
+  List<SampleDocument.Motion> takeMotions() {
+    List<SampleDocument.Motion> out = List.copyOf(motions);
+    motions.clear();
+    return out;
+  }
+
   /** City council minutes of 2 or 3 pages. */
   List<List<String>> councilMinutes(LocalDate date, int pages) {
+    page = 1;
     List<String> items = shuffled(COUNCIL_ITEMS);
     Page first = header("MINUTES OF THE REGULAR CITY COUNCIL MEETING", date, "7:00 P.M.");
     first.section(
@@ -95,12 +106,14 @@ final class MeetingText {
             + " p.m. Present: " + councilAll() + ". Absent: None.");
     first.section("2. CONSENT CALENDAR", councilVote("to approve the Consent Calendar", false));
     Page second = new Page();
+    page = 2;
     second.section(
         "3. REGULAR AGENDA ITEMS", "3-A. " + items.get(0), councilVote("to approve the item", true));
     List<List<String>> out = new ArrayList<>(List.of(first.lines, second.lines));
     Page last = second;
     if (pages > 2) {
       last = new Page();
+      page = 3;
       out.add(last.lines);
       last.section("3-B. " + items.get(1), councilVote("to adopt the resolution", true));
       last.section(
@@ -116,6 +129,7 @@ final class MeetingText {
 
   /** Planning commission minutes: 2 pages, or a 1-page special meeting. */
   List<List<String>> planningMinutes(LocalDate date, int pages) {
+    page = 1;
     List<String> items = shuffled(PLANNING_ITEMS);
     String title = pages == 1 ? "MINUTES OF THE SPECIAL" : "MINUTES OF THE REGULAR";
     Page first = header(title + " PLANNING COMMISSION MEETING", date, "7:00 P.M.");
@@ -133,6 +147,7 @@ final class MeetingText {
     first.section("2. APPROVAL OF MINUTES", commissionVote("to approve the minutes as presented",
         false));
     Page second = new Page();
+    page = 2;
     second.section("3. PUBLIC HEARINGS", "3-A. " + items.get(0),
         commissionVote("to approve the application subject to the conditions of approval", true));
     second.section("3-B. " + items.get(1), commissionVote("to continue the item", true));
@@ -218,6 +233,10 @@ final class MeetingText {
       ayes.remove(away);
       absent = title + " " + away + " (1)";
     }
+    List<String> ayesWithPresiding = new ArrayList<>(ayes);
+    ayesWithPresiding.add(presiding.substring(presiding.indexOf(' ') + 1));
+    motions.add(new SampleDocument.Motion(page, what, mover, seconder, "carried", ayesWithPresiding,
+        outcome == 1 ? List.of(order.get(2)) : List.of(), outcome == 2 ? List.of(order.get(3)) : List.of()));
     return "Motion by " + title + " " + mover + ", seconded by " + title + " " + seconder + ", "
         + what + ". Motion carried by the following vote: AYES: " + titles + " " + join(ayes)
         + " and " + presiding + " (" + (ayes.size() + 1) + "). NOES: " + noes + ". ABSENT: "

@@ -102,14 +102,15 @@ public final class SampleSites {
       SamplePdfs.write(file, pages, random.nextLong());
       out.add(new SampleDocument(subdomain, kind, meeting, ref.date(), file,
           pages.stream().map(SamplePage::text).toList(), false,
-          (int) pages.stream().filter(p -> p.style().scanned()).count()));
+          (int) pages.stream().filter(p -> p.style().scanned()).count(), text.takeMotions()));
     }
 
     private void corrupt(String kind, String meeting, LocalDate date) throws IOException {
       DocumentRef ref = new DocumentRef(subdomain, kind, meeting, date.toString());
       Path file = pdfPath(storageDir, ref);
       SamplePdfs.writeCorrupt(file, random.nextLong());
-      out.add(new SampleDocument(subdomain, kind, meeting, ref.date(), file, List.of(), true, 0));
+      out.add(new SampleDocument(subdomain, kind, meeting, ref.date(), file, List.of(), true, 0,
+          List.of()));
     }
 
     private static List<SamplePage> styled(List<List<String>> pages, Style... styles) {
