@@ -109,7 +109,7 @@ class DatabaseOutageIntegrationTest {
     Files.createDirectories(pdf.getParent());
     SamplePdfs.write(pdf, IntStream.range(0, 20).mapToObj(i -> new SamplePage(Style.SCANNED, lines)).toList(), 11);
     return new SampleDocument(SITE, DocumentRef.MINUTES, "CityCouncil", "2025-06-02", pdf,
-        IntStream.range(0, 20).mapToObj(i -> String.join("\n", lines)).toList(), false, 20);
+        IntStream.range(0, 20).mapToObj(i -> String.join("\n", lines)).toList(), false, 20, List.of());
   }
 
   static EmbeddedPostgres postgres(Path data, int port) throws Exception {
