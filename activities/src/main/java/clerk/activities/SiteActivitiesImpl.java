@@ -1,6 +1,12 @@
 package clerk.activities;
 
 import clerk.activities.db.SiteRepository;
+import clerk.activities.storage.SiteStorage;
+import clerk.workflows.Pipelines;
+import clerk.workflows.SitePipelineWorkflowImpl;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.SiteActivities;
 import clerk.workflows.Stage;
@@ -14,17 +20,24 @@ public class SiteActivitiesImpl implements SiteActivities {
 
   private final SiteInventory inventory;
   private final SiteRepository repository;
+  private final SiteStorage storage;
+  private final Pipelines pipelines;
 
-  public SiteActivitiesImpl(SiteInventory inventory, SiteRepository repository) {
+  public SiteActivitiesImpl(SiteInventory inventory, SiteRepository repository, SiteStorage storage,
+      Pipelines pipelines) {
     this.inventory = inventory;
     this.repository = repository;
+    this.storage = storage;
+    this.pipelines = pipelines;
   }
 
   @Override
   public StageCounters beginStage(String subdomain, Stage stage) {
     if (stage == Stage.OCR) {
-      // The filesystem says which documents exist and which already have their text.
-      inventory.sync(subdomain);
+      // The filesystem says which documents exist and which already have their text. A large site
+      // takes a while: the walk and the comparison heartbeat as they go.
+      ActivityExecutionContext context = Activity.getExecutionContext();
+      inventory.sync(subdomain, () -> context.heartbeat(null));
     }
     StageCounters counters = repository.enterStage(subdomain, stage);
     log.info("{}: entering {}", subdomain, counters);
@@ -54,6 +67,29 @@ public class SiteActivitiesImpl implements SiteActivities {
       }
     }
     return Stage.COMPLETED;
+  }
+
+  @Override
+  public void awaitAvailable(String subdomain) {
+    try {
+      repository.siteExists(subdomain);
+      storage.requireSiteDir(subdomain);
+    } catch (UnavailableException e) {
+      throw ApplicationFailure.newFailure(e.getMessage(), SitePipelineWorkflowImpl.UNAVAILABLE);
+    } catch (RuntimeException e) {
+      if (UnavailableException.isDatabaseUnreachable(e)) {
+        throw ApplicationFailure.newFailure("database unavailable: " + e.getMessage(),
+            SitePipelineWorkflowImpl.UNAVAILABLE);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public List<String> runningWorkflows(List<String> workflowIds) {
+    return workflowIds.stream()
+        .filter(id -> Pipelines.isRunning(pipelines.client(), id, null))
+        .toList();
   }
 
   @Override

@@ -26,9 +26,15 @@ public final class SiteInventory {
   }
 
   public DocumentSync.Result sync(String subdomain) {
+    return sync(subdomain, () -> {});
+  }
+
+  /** @param progress called now and then while the walk and the comparison go on (a heartbeat) */
+  public DocumentSync.Result sync(String subdomain, Runnable progress) {
     // A missing folder is an unmounted volume, never "no documents": that would remove them all.
     storage.requireSiteDir(subdomain);
-    SiteSurvey survey = storage.survey(subdomain);
+    SiteSurvey survey = storage.survey(subdomain, progress);
+    progress.run();
     DocumentSync.Result result = repository.siteTransaction(subdomain, c -> {
       DocumentSync.Result r = documents.apply(c, subdomain, survey, true);
       repository.recordStorageCheck(c, subdomain, survey.fingerprint(), survey.problems());

@@ -20,6 +20,9 @@ public class UnavailableException extends RuntimeException {
    * problem with what was asked of it.
    */
   public static boolean isDatabaseUnreachable(Throwable error) {
+    if (isPoolExhausted(error)) {
+      return false;
+    }
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException || t instanceof SQLRecoverableException) {
         return true;
@@ -27,6 +30,27 @@ public class UnavailableException extends RuntimeException {
       if (t instanceof SQLException sql && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
         return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static final java.util.regex.Pattern POOL_STATE =
+      java.util.regex.Pattern.compile("\\(total=(\\d+), active=(\\d+),");
+
+  /**
+   * Whether a connection could not be had because every pooled connection was in use (HikariCP's
+   * timeout with no connection error behind it): the database is fine, this is back-pressure and
+   * is retried like any passing error, never taken for an outage.
+   */
+  public static boolean isPoolExhausted(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException && t.getCause() == null && t.getMessage() != null) {
+        java.util.regex.Matcher m = POOL_STATE.matcher(t.getMessage());
+        return m.find() && Integer.parseInt(m.group(1)) > 0 && m.group(1).equals(m.group(2));
       }
       if (t.getCause() == t) {
         break;

@@ -19,6 +19,7 @@ import clerk.workflows.DocumentRef;
 import clerk.workflows.OcrActivities;
 import clerk.workflows.SitePipelineWorkflowImpl;
 import clerk.workflows.Stage;
+import clerk.workflows.SiteActivities;
 import clerk.workflows.StageCounters;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -58,7 +59,7 @@ class DocumentActivitiesTest {
   SiteStorage storage;
   OcrActivities ocr;
   DocumentActivities documents;
-  SiteActivitiesImpl site;
+  SiteActivities site;
   List<SampleDocument> samples;
 
   @BeforeEach
@@ -71,14 +72,16 @@ class DocumentActivitiesTest {
     env.registerActivitiesImplementations(
         new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.defaults())),
         new DocumentActivitiesImpl(storage, repository, new MotionExtractor(),
-            new SiteBundleWriter(), home.resolve("deploy")));
+            new SiteBundleWriter(), home.resolve("deploy")),
+        // No Temporal client here: runningWorkflows is not called.
+        new SiteActivitiesImpl(new SiteInventory(storage, repository), repository, storage, null));
     ActivityOptions once = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(2))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build();
     ocr = env.newActivityStub(OcrActivities.class, once);
     documents = env.newActivityStub(DocumentActivities.class, once);
-    site = new SiteActivitiesImpl(new SiteInventory(storage, repository), repository);
+    site = env.newActivityStub(SiteActivities.class, once);
     repository.ensureSite(SITE, "Alameda, CA");
     site.beginStage(SITE, Stage.OCR);
   }

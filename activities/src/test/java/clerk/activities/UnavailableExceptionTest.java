@@ -29,4 +29,35 @@ class UnavailableExceptionTest {
         new DatabaseException(new SQLException("syntax error", "42601")))).isFalse();
     assertThat(UnavailableException.isDatabaseUnreachable(new IllegalStateException("bug"))).isFalse();
   }
+
+  @Test
+  void aPoolWhoseConnectionsAreAllInUseIsBackPressureNotAnOutage() throws Exception {
+    javax.sql.DataSource db = TestDatabase.fresh();
+    String url;
+    try (java.sql.Connection c = db.getConnection()) {
+      url = c.getMetaData().getURL();
+    }
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(1);
+    config.setConnectionTimeout(250);
+    try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+        java.sql.Connection held = pool.getConnection()) {
+      SQLException exhausted = org.assertj.core.api.Assertions.catchThrowableOfType(
+          SQLException.class, pool::getConnection);
+      assertThat(UnavailableException.isPoolExhausted(exhausted)).as(exhausted.getMessage()).isTrue();
+      assertThat(UnavailableException.isDatabaseUnreachable(new DatabaseException(exhausted))).isFalse();
+    }
+    // A pool that cannot connect at all is an outage.
+    com.zaxxer.hikari.HikariConfig nowhere = new com.zaxxer.hikari.HikariConfig();
+    nowhere.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/none");
+    nowhere.setInitializationFailTimeout(-1);
+    nowhere.setConnectionTimeout(250);
+    try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(nowhere)) {
+      SQLException down = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, pool::getConnection);
+      assertThat(UnavailableException.isPoolExhausted(down)).isFalse();
+      assertThat(UnavailableException.isDatabaseUnreachable(down)).isTrue();
+    }
+  }
 }

@@ -113,6 +113,23 @@ public record ClerkSettings(
     return value == null ? fallback : Path.of(value).toAbsolutePath().normalize();
   }
 
+  /**
+   * Activities the pipeline task queue runs at once on this worker (compilation, extraction, deploy,
+   * bookkeeping, reconciliation): cheap database work, so a fixed few, not the SDK's 200.
+   */
+  public int pipelineSlots() {
+    return 8;
+  }
+
+  /**
+   * Connections of the worker's pool, from the slots that use them: one per OCR slot and per pipeline
+   * slot, the sites a reconciliation batch examines at once, and a few for health, the dashboard and
+   * the gauges. With the slots bounded by it, waiting for a connection is back-pressure, not an outage.
+   */
+  public int databasePoolSize() {
+    return ocrSlots + pipelineSlots() + clerk.activities.reconcile.ReconciliationActivitiesImpl.SITES_AT_ONCE + 3;
+  }
+
   /** Whether the worker runs reconciliation on a timer ({@code CLERK_RECONCILE_INTERVAL=off}: no). */
   public boolean reconcileOnSchedule() {
     return !reconcileInterval.isZero();

@@ -76,6 +76,7 @@ public class ClerkWorkerApplication {
     p.put("server.address", s.httpAddress());
     p.put("server.port", s.httpPort());
     p.put("clerk.ocr-slots", s.ocrSlots());
+    p.put("clerk.pipeline-slots", s.pipelineSlots());
     p.put("clerk.task-queue", s.taskQueue());
     if (s.ocrOnly()) {
       // application-ocr.yml: only the clerk-ocr Temporal worker.

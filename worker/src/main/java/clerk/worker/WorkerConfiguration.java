@@ -34,7 +34,7 @@ public class WorkerConfiguration {
   HikariDataSource dataSource(ClerkSettings settings) {
     HikariDataSource ds = Database.connect(
         settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
-        settings.ocrSlots() + 8);
+        settings.databasePoolSize());
     MigrateResult migrated = Database.migrate(ds);
     log.info("database schema at version {} ({} migrations applied now)",
         migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion,
@@ -58,8 +58,9 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  SiteActivitiesImpl siteActivities(SiteInventory inventory, SiteRepository repository) {
-    return new SiteActivitiesImpl(inventory, repository);
+  SiteActivitiesImpl siteActivities(SiteInventory inventory, SiteRepository repository, SiteStorage storage,
+      Pipelines pipelines) {
+    return new SiteActivitiesImpl(inventory, repository, storage, pipelines);
   }
 
   @Bean

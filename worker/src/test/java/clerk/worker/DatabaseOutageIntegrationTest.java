@@ -86,18 +86,29 @@ class DatabaseOutageIntegrationTest {
     }
   }
 
-  /** Whether the pipeline's history has an Unavailable failure followed by a pause. */
+  /**
+   * Whether a document batch of the site waits at the gate: a document failed Unavailable on every
+   * attempt, and the batch's gate activity (retried by the server until the database is back) runs.
+   */
   static boolean waits(WorkflowClient client) {
-    List<HistoryEvent> events = client.fetchHistory(SitePipelineWorkflow.workflowId(SITE)).getEvents();
-    boolean unavailable = false;
-    for (HistoryEvent e : events) {
-      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
-          && e.getActivityTaskFailedEventAttributes().getFailure().getApplicationFailureInfo().getType()
-              .equals(SitePipelineWorkflowImpl.UNAVAILABLE)) {
-        unavailable = true;
+    var open = client.getWorkflowServiceStubs().blockingStub().listOpenWorkflowExecutions(
+        io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace()).setMaximumPageSize(100).build());
+    for (var execution : open.getExecutionsList()) {
+      if (!execution.getExecution().getWorkflowId().startsWith(SitePipelineWorkflow.workflowId(SITE) + "/")) {
+        continue;
       }
-      if (unavailable && e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED) {
-        return true;
+      boolean unavailable = false;
+      for (HistoryEvent e : client.fetchHistory(execution.getExecution().getWorkflowId()).getEvents()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+            && e.getActivityTaskFailedEventAttributes().getFailure().getApplicationFailureInfo().getType()
+                .equals(SitePipelineWorkflowImpl.UNAVAILABLE)) {
+          unavailable = true;
+        }
+        if (unavailable && e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("AwaitAvailable")) {
+          return true;
+        }
       }
     }
     return false;

@@ -3,18 +3,35 @@ package clerk.workflows;
 import java.util.List;
 
 /**
- * Input of the site pipeline. {@code stage}, {@code afterDocumentId} and {@code finished} are set only
- * when the workflow continues as new: where to go on, and the counters of the stages it finished
- * before (so the result and the note cover the whole pipeline). A fresh start passes the subdomain.
+ * Input of the site pipeline. {@code stage}, {@code afterDocumentId}, {@code finished} and
+ * {@code batches} are set only when the workflow continues as new: where to go on, the counters of the
+ * stages it finished before (so the result and the note cover the whole pipeline), and the document
+ * batches still running (they report to the new run). A fresh start passes the subdomain.
+ *
+ * @param historyLimit continue as new once the run's history has this many events (null: when the
+ *     server suggests it); tests set it small
  */
-public record PipelineInput(String subdomain, Stage stage, String afterDocumentId, List<StageCounters> finished) {
+public record PipelineInput(String subdomain, Stage stage, String afterDocumentId, List<StageCounters> finished,
+    List<BatchInFlight> batches, Integer historyLimit) {
   public PipelineInput(String subdomain, Stage stage, String afterDocumentId) {
     this(subdomain, stage, afterDocumentId, List.of());
   }
 
+  public PipelineInput(String subdomain, Stage stage, String afterDocumentId, List<StageCounters> finished) {
+    this(subdomain, stage, afterDocumentId, finished, List.of(), null);
+  }
+
   public PipelineInput {
-    // Inputs recorded before this field existed have none.
+    // Inputs recorded before these fields existed have none.
     finished = finished == null ? List.of() : List.copyOf(finished);
+    batches = batches == null ? List.of() : List.copyOf(batches);
+  }
+
+  /** A document batch running for the stage: its workflow id and its documents. */
+  public record BatchInFlight(String batchId, String workflowId, List<String> documentIds) {
+    public BatchInFlight {
+      documentIds = List.copyOf(documentIds);
+    }
   }
 
   public static PipelineInput of(String subdomain) {

@@ -96,7 +96,7 @@ public class ReconciliationWorkflowImpl implements ReconciliationWorkflow {
       } catch (ActivityFailure failure) {
         // The run cannot go on (the database gone longer than the retries, say): recorded as such,
         // and the lease is released, so the next run is not kept waiting.
-        String reason = SitePipelineWorkflowImpl.reason(failure);
+        String reason = PipelineActivities.reason(failure);
         log.warn("reconciliation run {} stopped: {}", start.runId(), reason);
         totals = totals.withError("run stopped after " + totals.scanned() + " sites: " + reason);
       }

@@ -38,6 +38,15 @@ public interface SiteActivities {
    */
   Stage finishSite(String subdomain, String note);
 
+  /**
+   * Returns when the database answers and the site's storage folder is there; fails (retryably, as
+   * Unavailable) while they are not. Documents that could not reach them wait at this gate.
+   */
+  void awaitAvailable(String subdomain);
+
+  /** Of these workflow ids, the ones running now (document batches a pipeline still waits for). */
+  List<String> runningWorkflows(List<String> workflowIds);
+
   /** Runs before {@link #finishSite} existed; recorded histories call it. Same as finishSite. */
   void completeSite(String subdomain, String note);
 }

@@ -27,6 +27,10 @@ public interface SitePipelineWorkflow {
   @SignalMethod(name = "reconcile")
   void reconcile(String found);
 
+  /** Sent by a document batch this pipeline started (in this run or a run it continued from). */
+  @SignalMethod(name = "batchDone")
+  void batchDone(BatchResult result);
+
   /** Where the site is: stage, counters, documents in flight. Never changes state. */
   @QueryMethod(name = "progress")
   SiteProgress progress();

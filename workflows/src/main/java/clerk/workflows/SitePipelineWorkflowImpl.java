@@ -1,31 +1,43 @@
 package clerk.workflows;
 
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.Functions;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * Orchestration only: which documents go through which activity, how many at once, and when a stage
- * is finished. All state that matters lives in PostgreSQL and on disk; this class only keeps a copy of
- * the current stage's counters for the progress query.
+ * Orchestration only: which documents go through which stage, how many at once, and when a stage and
+ * the site are finished. All state that matters lives in PostgreSQL and on disk; this class keeps a
+ * copy of the current stage's counters for the progress query.
+ *
+ * <p>A stage's documents go to {@link DocumentBatchWorkflow} children, {@link #WINDOW} at a time, each
+ * running {@link DocumentBatchWorkflowImpl#AT_ONCE} documents at once. The children outlive a run that
+ * continues as new and report to the new run, so a site with thousands of documents never idles its
+ * slots waiting for its slowest document at a continue-as-new boundary.
  */
 public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
-  /** Documents in flight at once; the task queues' slots bound the real concurrency. */
-  static final int MAX_IN_FLIGHT = 16;
+  /** Document batches running at once. */
+  static final int WINDOW = 4;
+
+  /** Documents in flight at once: the task queues' slots bound the real concurrency. */
+  static final int MAX_IN_FLIGHT = WINDOW * DocumentBatchWorkflowImpl.AT_ONCE;
 
   /** Documents fetched per pendingDocuments call: keeps payloads and history small. */
   static final int BATCH = 100;
+
+  /** Documents per document batch at most; a fetched page is spread over the free window slots. */
+  static final int BATCH_DOCUMENTS = 25;
 
   /** Error type of bad input (corrupt PDF, bad path): retrying cannot help. */
   public static final String BAD_DOCUMENT = "BadDocument";
@@ -36,75 +48,42 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
    */
   public static final String UNAVAILABLE = "Unavailable";
 
-  /** First pause before a document runs again after UNAVAILABLE; doubles up to the maximum. */
-  static final Duration UNAVAILABLE_PAUSE = Duration.ofSeconds(10);
-  static final Duration UNAVAILABLE_MAX_PAUSE = Duration.ofMinutes(5);
-
   private static final Logger log = Workflow.getLogger(SitePipelineWorkflowImpl.class);
 
-  private final SiteActivities site =
-      Workflow.newActivityStub(
-          SiteActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(2))
-              // Bookkeeping must eventually succeed (a database outage is not a document's fault).
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .build())
-              .build());
+  final SiteActivities site = PipelineActivities.site();
+  private final SiteActivities gate = Workflow.newActivityStub(SiteActivities.class, PipelineActivities.GATE);
+  final DocumentActivities documents = Workflow.newActivityStub(DocumentActivities.class, PipelineActivities.DOCUMENT);
 
-  private static final ActivityOptions OCR_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.OCR)
-          .setStartToCloseTimeout(Duration.ofHours(2))
-          // OCR heartbeats after every page: a dead worker is noticed within this.
-          .setHeartbeatTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(documentRetries(4))
-          .build();
-
-  private static final ActivityOptions DOCUMENT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(10))
-          .setRetryOptions(documentRetries(5))
-          .build();
-
-  private final DocumentActivities documents =
-      Workflow.newActivityStub(DocumentActivities.class, DOCUMENT_OPTIONS);
-
-  private String subdomain;
-  private Stage stage = Stage.OCR;
-  private StageCounters counters = new StageCounters(Stage.OCR, 0, 0, 0);
-  private final Set<String> inFlight = new LinkedHashSet<>();
-  private String note = "";
+  String subdomain;
+  Stage stage = Stage.OCR;
+  StageCounters counters = new StageCounters(Stage.OCR, 0, 0, 0);
+  /** Documents being worked on (and "deploy" while the bundle is written). */
+  final Set<String> inFlight = new LinkedHashSet<>();
+  String note = "";
   /** Set by the reconcile signal; the stage loop reacts to it. */
-  private boolean recheck;
+  boolean recheck;
   private String lastReconciliation = "";
   /** What documents are waiting for (an unreachable database, say); empty when nothing is. */
-  private String waitingFor = "";
+  String waitingFor = "";
   /** Counters of the stages finished, in this run and the runs it continued. */
-  private List<StageCounters> done = new ArrayList<>();
-
-  private static RetryOptions documentRetries(int attempts) {
-    return RetryOptions.newBuilder()
-        .setInitialInterval(Duration.ofSeconds(2))
-        .setBackoffCoefficient(2.0)
-        .setMaximumInterval(Duration.ofMinutes(2))
-        .setMaximumAttempts(attempts)
-        .setDoNotRetry(BAD_DOCUMENT)
-        .build();
-  }
+  List<StageCounters> done = new ArrayList<>();
+  /** Document batches running for the current stage, by batch id. */
+  private final Map<String, PipelineInput.BatchInFlight> batches = new LinkedHashMap<>();
+  /** Continue as new at this many history events; null: when the server suggests it. */
+  private Integer historyLimit;
 
   @Override
   public SiteResult run(PipelineInput input) {
     subdomain = input.subdomain();
     done = new ArrayList<>(input.finished());
+    historyLimit = input.historyLimit();
     if (Workflow.getVersion("living-sites", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      return runBeforeLivingSites(input);
+      return new PipelineBeforeLivingSites(this).run(input);
     }
     Stage from = input.stage() == null ? Stage.OCR : input.stage();
     String after = input.afterDocumentId();
+    // Batches a run that continued as new left running: they report here.
+    input.batches().forEach(this::adopt);
     while (true) {
       runStages(from, after);
       after = null;
@@ -127,8 +106,8 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       done = new ArrayList<>(done.stream().filter(c -> c.stage().ordinal() < again.ordinal()).toList());
       note = "";
       log.info("{}: {} has work again; running from there", subdomain, from.dbName());
-      if (Workflow.getInfo().isContinueAsNewSuggested()) {
-        Workflow.continueAsNew(new PipelineInput(subdomain, from, null, done));
+      if (continueAsNewDue()) {
+        Workflow.continueAsNew(continued(from, null));
       }
     }
   }
@@ -148,8 +127,8 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       if (stage == Stage.DEPLOY) {
         deploy();
         counters = site.stageCounters(subdomain, stage);
-      } else if (counters.total() > 0) {
-        runDocuments(after);
+      } else if (counters.total() > 0 || !batches.isEmpty()) {
+        runBatches(after);
       }
       after = null;
       if (counters.total() > 0) {
@@ -159,82 +138,59 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   }
 
   /**
-   * The pipeline as it ran before living sites (no end-of-run check of the counters, no loop for a
-   * reconcile signal during completion): executions recorded then replay through it.
+   * Sends the stage's pending documents to document batches, {@link #WINDOW} batches at a time, until
+   * the stage is finished (completed + failed == total). A reconcile signal, or documents that became
+   * pending behind the cursor, start another pass from the first document; documents in a running
+   * batch are skipped. Continues as new when the history is long, leaving the batches running.
    */
-  private SiteResult runBeforeLivingSites(PipelineInput input) {
-    String after = input.afterDocumentId();
-    for (stage = input.stage() == null ? Stage.OCR : input.stage();
-        stage != Stage.COMPLETED;
-        stage = stage.next()) {
-      counters = site.beginStage(subdomain, stage);
-      showStage(stage);
-      showDetails();
-      if (counters.total() == 0) {
-        note = emptyStageNote(stage, done);
-        log.info("{}: {}", subdomain, note);
-        break;
-      }
-      if (stage == Stage.DEPLOY) {
-        deploy();
-        counters = site.stageCounters(subdomain, stage);
-      } else {
-        runDocuments(after);
-      }
-      after = null;
-      done.add(counters);
-    }
-    if (recheck) {
-      // A reconcile signal that came during deploy: an earlier stage may have work again.
-      recheck = false;
-      resumeEarlierStage();
-    }
-    stage = Stage.COMPLETED;
-    if (note.isEmpty()) {
-      note = summary(done);
-    }
-    site.completeSite(subdomain, note);
-    showStage(Stage.COMPLETED);
-    Workflow.setCurrentDetails("**completed**: " + note);
-    return new SiteResult(subdomain, done, note);
-  }
-
-  /**
-   * Fans out one activity per pending document, at most MAX_IN_FLIGHT at once, until the stage is
-   * finished (completed + failed == total). A reconcile signal, or documents that became pending
-   * behind the cursor, start another pass from the first document; documents in flight are skipped.
-   */
-  private void runDocuments(String after) {
+  private void runBatches(String after) {
     String cursor = after;
+    // Fetched but not yet in a batch; startedUpTo: the last document given to a batch.
+    Deque<DocumentRef> fetched = new ArrayDeque<>();
+    String startedUpTo = after;
+    boolean exhausted = false;
     boolean passFoundWork = true;
     while (true) {
-      List<DocumentRef> batch = site.pendingDocuments(subdomain, stage, cursor, BATCH);
-      for (DocumentRef document : batch) {
-        if (inFlight.contains(document.id())) {
+      while (batches.size() < WINDOW && !(exhausted && fetched.isEmpty())) {
+        if (fetched.isEmpty()) {
+          List<DocumentRef> page = site.pendingDocuments(subdomain, stage, cursor, BATCH);
+          if (page.isEmpty()) {
+            exhausted = true;
+            break;
+          }
+          cursor = page.get(page.size() - 1).id();
+          page.stream().filter(d -> !inFlight.contains(d.id())).forEach(fetched::add);
           continue;
         }
-        Workflow.await(() -> inFlight.size() < MAX_IN_FLIGHT);
-        inFlight.add(document.id());
-        Async.procedure(this::process, document);
-      }
-      if (!batch.isEmpty()) {
-        passFoundWork = true;
-        cursor = batch.get(batch.size() - 1).id();
-        if (Workflow.getInfo().isContinueAsNewSuggested()) {
-          // Keep history bounded on sites with thousands of documents: drain, then start afresh
-          // from the cursor (from the first document if reconciliation asked for a recheck).
-          Workflow.await(inFlight::isEmpty);
-          Workflow.continueAsNew(new PipelineInput(subdomain, stage, recheck ? null : cursor, done));
+        int size = Math.min(BATCH_DOCUMENTS, (fetched.size() + WINDOW - batches.size() - 1) / (WINDOW - batches.size()));
+        List<DocumentRef> documents = new ArrayList<>();
+        while (documents.size() < size) {
+          documents.add(fetched.poll());
         }
-        continue;
+        startBatch(documents);
+        startedUpTo = documents.get(documents.size() - 1).id();
+        passFoundWork = true;
       }
-      Workflow.await(() -> inFlight.isEmpty() || recheck);
+      if (continueAsNewDue()) {
+        // No draining: the running batches go with the new run and report to it. Documents fetched
+        // but not started are still pending: the new run fetches them again after startedUpTo.
+        Workflow.continueAsNew(continued(stage, recheck ? null : startedUpTo));
+      }
+      boolean more = !(exhausted && fetched.isEmpty());
+      Workflow.await(() -> recheck || (batches.size() < WINDOW && more) || batches.isEmpty());
       if (recheck) {
         recheck = false;
+        forgetEndedBatches();
         resumeEarlierStage();
         counters = site.beginStage(subdomain, stage);
         cursor = null;
+        startedUpTo = null;
+        fetched.clear();
+        exhausted = false;
         passFoundWork = true;
+        continue;
+      }
+      if (more || !batches.isEmpty()) {
         continue;
       }
       counters = site.stageCounters(subdomain, stage);
@@ -245,57 +201,118 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
         return;
       }
       cursor = null;
+      startedUpTo = null;
       passFoundWork = false;
     }
   }
 
-  private void process(DocumentRef document) {
-    // The summary names the document in the Temporal UI's event history.
-    String summary = stage.dbName() + " " + document.id();
-    try {
-      DocumentOutcome outcome = untilAvailable(document.id(), () -> switch (stage) {
-        case OCR -> Workflow.newActivityStub(OcrActivities.class,
-            ActivityOptions.newBuilder(OCR_OPTIONS).setSummary(summary).build()).ocrDocument(document);
-        case COMPILATION -> documentStub(summary).compileDocument(document);
-        case EXTRACTION -> documentStub(summary).extractDocument(document);
-        default -> throw new IllegalStateException("no per-document activity for " + stage);
-      });
-      if (outcome.superseded()) {
-        // Reconciliation sent it back to an earlier stage: the pass that reruns that stage (its
-        // reconcile signal continues the pipeline from there) brings it here again.
-        return;
+  /** Starts a document batch as a child workflow that outlives this run, and waits until it runs. */
+  private void startBatch(List<DocumentRef> documents) {
+    String batchId = stage.dbName() + "-" + Workflow.randomUUID().toString().substring(0, 8);
+    String workflowId = SitePipelineWorkflow.workflowId(subdomain) + "/" + batchId;
+    DocumentBatchWorkflow child = Workflow.newChildWorkflowStub(DocumentBatchWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setStaticSummary(stage.dbName() + " of " + documents.size() + " document(s) of **" + subdomain
+                + "**, from " + documents.get(0).id())
+            .build());
+    Promise<BatchResult> result = Async.function(child::run,
+        new DocumentBatch(subdomain, stage, documents, Workflow.getInfo().getWorkflowId(), batchId));
+    adopt(new PipelineInput.BatchInFlight(batchId, workflowId, documents.stream().map(DocumentRef::id).toList()));
+    // A batch that failed (a bug in its code) never reports: its documents stay pending, and the
+    // next pass takes them again.
+    result.handle((r, failure) -> {
+      if (failure != null) {
+        log.error("{}: document batch {} failed: {}", subdomain, batchId, failure.toString());
+        batchEnded(batchId, null);
       }
-      counters = counters.plus(true);
-      countDocument("completed");
-    } catch (ActivityFailure failure) {
-      String reason = reason(failure);
-      log.warn("{} failed {}: {}", document, stage.dbName(), reason);
-      site.recordFailure(subdomain, stage, document.id(), reason);
-      counters = counters.plus(false);
-      countDocument("failed");
+      return null;
+    });
+    // Started before this run may continue as new: a start still pending would be lost with it.
+    Workflow.getWorkflowExecution(child).get();
+  }
+
+  private void adopt(PipelineInput.BatchInFlight batch) {
+    batches.put(batch.batchId(), batch);
+    inFlight.addAll(batch.documentIds());
+    showDetails();
+  }
+
+  /** A batch ended (it reported, or failed): its documents leave the in-flight set. */
+  private void batchEnded(String batchId, BatchResult result) {
+    PipelineInput.BatchInFlight batch = batches.remove(batchId);
+    if (batch == null) {
+      return; // reported twice, or forgotten as ended
+    }
+    batch.documentIds().forEach(inFlight::remove);
+    if (result != null && result.stage() == stage) {
+      counters = new StageCounters(stage, counters.total(), counters.completed() + result.completed(),
+          counters.failed() + result.failed());
+    }
+    showDetails();
+  }
+
+  /** After a reconcile signal: batches whose workflow no longer runs (terminated) are forgotten. */
+  private void forgetEndedBatches() {
+    if (batches.isEmpty()) {
+      return;
+    }
+    Set<String> running = new LinkedHashSet<>(site.runningWorkflows(
+        batches.values().stream().map(PipelineInput.BatchInFlight::workflowId).toList()));
+    for (PipelineInput.BatchInFlight batch : List.copyOf(batches.values())) {
+      if (!running.contains(batch.workflowId())) {
+        log.warn("{}: document batch {} is no longer running; its documents go round again", subdomain,
+            batch.batchId());
+        batchEnded(batch.batchId(), null);
+      }
+    }
+  }
+
+  private boolean continueAsNewDue() {
+    return historyLimit != null
+        ? Workflow.getInfo().getHistoryLength() >= historyLimit
+        : Workflow.getInfo().isContinueAsNewSuggested();
+  }
+
+  /** The input of a run that continues this one from {@code from}, after {@code cursor}. */
+  PipelineInput continued(Stage from, String cursor) {
+    List<StageCounters> before = done.stream().filter(c -> c.stage().ordinal() < from.ordinal()).toList();
+    return new PipelineInput(subdomain, from, cursor, from == stage ? done : before,
+        from == stage ? List.copyOf(batches.values()) : List.of(), historyLimit);
+  }
+
+  /** Writes the bundle; while the database or the storage is unreachable, waits at the gate first. */
+  private void deploy() {
+    inFlight.add("deploy");
+    try {
+      while (true) {
+        try {
+          counters = documents.deploySite(subdomain);
+          return;
+        } catch (ActivityFailure failure) {
+          if (!PipelineActivities.unavailable(failure)) {
+            counters = site.recordFailure(subdomain, Stage.DEPLOY, null, PipelineActivities.reason(failure));
+            return;
+          }
+          waitingFor = PipelineActivities.reason(failure);
+          log.warn("{}: deploy waits until the database and the storage are back: {}", subdomain, waitingFor);
+          showDetails();
+          gate.awaitAvailable(subdomain);
+          waitingFor = "";
+        }
+      }
     } finally {
-      inFlight.remove(document.id());
+      inFlight.remove("deploy");
       showDetails();
     }
   }
 
-  private static DocumentActivities documentStub(String summary) {
-    return Workflow.newActivityStub(
-        DocumentActivities.class, ActivityOptions.newBuilder(DOCUMENT_OPTIONS).setSummary(summary).build());
-  }
-
-  /** {@code clerk_documents_processed_total{stage, outcome}}; the SDK drops it while replaying. */
-  private void countDocument(String outcome) {
-    Workflow.getMetricsScope()
-        .tagged(java.util.Map.of("stage", stage.dbName(), "outcome", outcome))
-        .counter("clerk_documents_processed")
-        .inc(1);
-  }
-
   /** The current details the Temporal UI shows for the running workflow. */
-  private void showDetails() {
+  void showDetails() {
     Workflow.setCurrentDetails("**" + stage.dbName() + "**: " + counters.completed() + "/" + counters.total()
         + " completed, " + counters.failed() + " failed, " + inFlight.size() + " in flight"
+        + (batches.isEmpty() ? "" : " (" + batches.size() + " document batches)")
         + (waitingFor.isEmpty() ? "" : "\n\nwaiting: " + waitingFor)
         + (lastReconciliation.isEmpty() ? "" : "\n\nlast reconcile signal: " + lastReconciliation));
   }
@@ -304,21 +321,10 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
    * Sets the ClerkStage search attribute, on pipelines started with ClerkSite (so the attributes are
    * registered on this server). Versioned: histories recorded before this change have no upserts.
    */
-  private void showStage(Stage current) {
+  void showStage(Stage current) {
     if (Workflow.getVersion("stage-search-attribute", Workflow.DEFAULT_VERSION, 1) == 1
         && Workflow.getTypedSearchAttributes().containsKey(ClerkSearchAttributes.SITE)) {
       Workflow.upsertTypedSearchAttributes(ClerkSearchAttributes.STAGE.valueSet(current.dbName()));
-    }
-  }
-
-  private void deploy() {
-    inFlight.add("deploy");
-    try {
-      counters = untilAvailable("bundle", () -> documents.deploySite(subdomain));
-    } catch (ActivityFailure failure) {
-      counters = site.recordFailure(subdomain, Stage.DEPLOY, null, reason(failure));
-    } finally {
-      inFlight.remove("deploy");
     }
   }
 
@@ -327,7 +333,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
    * (their text vanished, say), drain what is in flight and continue as new from that stage. Versioned:
    * histories recorded before this change never asked.
    */
-  private void resumeEarlierStage() {
+  void resumeEarlierStage() {
     if (Workflow.getVersion("recheck-earlier-stages", Workflow.DEFAULT_VERSION, 1) != 1) {
       return;
     }
@@ -336,69 +342,16 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       log.info("{}: reconciliation found {} work again; continuing from there", subdomain, earliest.dbName());
       Workflow.await(inFlight::isEmpty);
       // The stages from `earliest` on run again: their old counters are dropped.
-      Workflow.continueAsNew(new PipelineInput(subdomain, earliest, null,
-          done.stream().filter(c -> c.stage().ordinal() < earliest.ordinal()).toList()));
-    }
-  }
-
-  /**
-   * Runs an activity until it ends for a reason of its own. When it failed UNAVAILABLE on every
-   * attempt (the database or the storage was down longer than its retries), the document waits, with
-   * pauses doubling from UNAVAILABLE_PAUSE to UNAVAILABLE_MAX_PAUSE, and runs again: an outage fails
-   * no document. (A new failure type: no recorded history takes this path, so no version marker.)
-   */
-  private <T> T untilAvailable(String what, Functions.Func<T> activity) {
-    Duration pause = UNAVAILABLE_PAUSE;
-    while (true) {
-      try {
-        T result = activity.apply();
-        if (!waitingFor.isEmpty()) {
-          waitingFor = "";
-          showDetails();
-        }
-        return result;
-      } catch (ActivityFailure failure) {
-        if (!(failure.getCause() instanceof ApplicationFailure app && UNAVAILABLE.equals(app.getType()))) {
-          throw failure;
-        }
-        waitingFor = app.getOriginalMessage();
-        log.warn("{}: {} {} waits {} s and runs again: {}", subdomain, stage.dbName(), what,
-            pause.toSeconds(), waitingFor);
-        showDetails();
-        Workflow.sleep(pause);
-        Duration next = pause.multipliedBy(2);
-        pause = next.compareTo(UNAVAILABLE_MAX_PAUSE) < 0 ? next : UNAVAILABLE_MAX_PAUSE;
-      }
+      Workflow.continueAsNew(continued(earliest, null));
     }
   }
 
   /** The operator-readable reason of a failed activity: the error's own message, or the timeout. */
   static String reason(ActivityFailure failure) {
-    Throwable cause = failure.getCause();
-    if (cause instanceof ApplicationFailure app) {
-      return app.getOriginalMessage();
-    }
-    if (cause instanceof TimeoutFailure timeout) {
-      return "timed out (" + timeout.getTimeoutType().name().replace("TIMEOUT_TYPE_", "").toLowerCase()
-          + ") on every attempt";
-    }
-    return cause == null ? failure.getMessage() : cause.getMessage();
+    return PipelineActivities.reason(failure);
   }
 
-  private static String emptyStageNote(Stage stage, List<StageCounters> done) {
-    if (stage == Stage.OCR) {
-      return "no documents: no PDFs under pdfs/ or _agendas/pdfs/";
-    }
-    if (done.isEmpty()) {
-      // A run continued as new at this stage: the earlier stages ran in an earlier run.
-      return "nothing to " + stage.dbName();
-    }
-    StageCounters previous = done.get(done.size() - 1);
-    return "nothing to " + stage.dbName() + ": all " + previous.total() + " " + documents(previous.total())
-        + " failed " + previous.stage().dbName();
-  }
-
-  private static String summary(List<StageCounters> done) {
+  static String summary(List<StageCounters> done) {
     if (done.isEmpty()) {
       return "nothing left to do";
     }
@@ -408,7 +361,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
         + (failed == 0 ? "none failed" : failed + " failed");
   }
 
-  private static String documents(int n) {
+  static String documents(int n) {
     return n == 1 ? "document" : "documents";
   }
 
@@ -417,6 +370,11 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     // Little work in the handler: the stage loop sees the flag at its next await.
     lastReconciliation = found;
     recheck = true;
+  }
+
+  @Override
+  public void batchDone(BatchResult result) {
+    batchEnded(result.batchId(), result);
   }
 
   @Override

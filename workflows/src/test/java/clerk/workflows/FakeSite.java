@@ -206,6 +206,38 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
     }
   }
 
+  /** The database and the storage down until this time of {@code clock} (ms); unset: never down. */
+  private volatile java.util.function.LongSupplier clock = () -> 0;
+  private volatile long downUntil = Long.MIN_VALUE;
+  final AtomicInteger gateCalls = new AtomicInteger();
+
+  /** An outage: every document activity and the gate fail Unavailable until {@code until} on the clock. */
+  FakeSite outage(java.util.function.LongSupplier clock, long until) {
+    this.clock = clock;
+    this.downUntil = until;
+    return this;
+  }
+
+  private void failWhileDown() {
+    if (clock.getAsLong() < downUntil) {
+      throw io.temporal.failure.ApplicationFailure.newFailure(
+          "database unavailable: Connection refused", SitePipelineWorkflowImpl.UNAVAILABLE);
+    }
+  }
+
+  @Override
+  public void awaitAvailable(String subdomain) {
+    checkSite(subdomain);
+    gateCalls.incrementAndGet();
+    failWhileDown();
+  }
+
+  /** Every batch workflow the test server knows runs until it reports: a fake cannot ask it. */
+  @Override
+  public List<String> runningWorkflows(List<String> workflowIds) {
+    return workflowIds;
+  }
+
   /** The end state of every finished run, in order. */
   synchronized List<Stage> ends() {
     return List.copyOf(ends);
@@ -265,6 +297,7 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
 
   private void run(Stage stage, DocumentRef document, int attempt) {
     taskQueues.put(stage, Activity.getExecutionContext().getInfo().getActivityTaskQueue());
+    failWhileDown();
     try {
       behaviour.before(stage, document, attempt);
     } catch (RuntimeException e) {

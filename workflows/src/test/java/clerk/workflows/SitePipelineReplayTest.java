@@ -34,6 +34,8 @@ class SitePipelineReplayTest {
   private static final String SIGNALLED_HISTORY = "histories/site-pipeline-reconcile-signal.json";
   /** Since living sites: finishSite, and a reconcile signal during it that makes the run go round. */
   private static final String LIVING_HISTORY = "histories/site-pipeline-living-sites.json";
+  /** A run that adopted the batches of the run before it and continued as new, leaving batches running. */
+  private static final String CONTINUED_HISTORY = "histories/site-pipeline-continued-as-new.json";
   private static final String SITE = "replay.example.us";
 
   @Test
@@ -49,6 +51,18 @@ class SitePipelineReplayTest {
   @Test
   void recordedLivingSiteRunWithASignalDuringFinishReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(read(LIVING_HISTORY), SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedRunThatContinuedAsNewWithBatchesRunningReplays() throws Exception {
+    String history = read(CONTINUED_HISTORY);
+    assertThat(history).contains("EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW", "batchDone");
+    WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void freshContinuedRunReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(runContinued(), SitePipelineWorkflowImpl.class);
   }
 
   @Test
@@ -79,12 +93,16 @@ class SitePipelineReplayTest {
   @EnabledIfSystemProperty(named = "clerk.recordHistories", matches = "true")
   void recordHistory() throws Exception {
     // Only histories not recorded yet: old ones stay, they are what running executions look like.
-    for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY)) {
+    for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY, CONTINUED_HISTORY)) {
       Path file = Path.of("src/test/resources", history);
       if (!Files.exists(file)) {
         Files.createDirectories(file.getParent());
-        Files.writeString(file, history.equals(HISTORY) ? runThreeDocuments()
-            : history.equals(SIGNALLED_HISTORY) ? runSignalled() : runLivingSite(), StandardCharsets.UTF_8);
+        Files.writeString(file, switch (history) {
+          case HISTORY -> runThreeDocuments();
+          case SIGNALLED_HISTORY -> runSignalled();
+          case LIVING_HISTORY -> runLivingSite();
+          default -> runContinued();
+        }, StandardCharsets.UTF_8);
       }
     }
   }
@@ -140,7 +158,7 @@ class SitePipelineReplayTest {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       FakeSite site = new FakeSite(SITE, 3);
       Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
-      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class, DocumentBatchWorkflowImpl.class);
       pipeline.registerActivitiesImplementations(site);
       env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
       env.start();
@@ -164,11 +182,48 @@ class SitePipelineReplayTest {
     }
   }
 
+  /**
+   * Sixty documents with a small history limit: the pipeline continues as new several times with
+   * document batches running. Returns the history of a run in the middle of the chain: it adopted the
+   * batches of the run before and continued as new itself.
+   */
+  private static String runContinued() {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      FakeSite site = new FakeSite(SITE, 60);
+      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
+      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class, DocumentBatchWorkflowImpl.class);
+      pipeline.registerActivitiesImplementations(site);
+      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      String workflowId = SitePipelineWorkflow.workflowId(SITE);
+      client.newWorkflowStub(SitePipelineWorkflow.class,
+              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId(workflowId).build())
+          .run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60));
+      List<io.temporal.common.WorkflowExecutionHistory> runs = new java.util.ArrayList<>();
+      String runId = null;
+      do {
+        io.temporal.common.WorkflowExecutionHistory h =
+            runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
+        runs.add(0, h);
+        runId = h.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+      } while (!runId.isEmpty());
+      assertThat(runs).hasSizeGreaterThan(2);
+      for (io.temporal.common.WorkflowExecutionHistory run : runs.subList(1, runs.size() - 1)) {
+        String json = run.toJson(true);
+        if (json.contains("\"batchDone\"") && json.contains("EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW")) {
+          return json;
+        }
+      }
+      throw new AssertionError("no run both adopted batches and continued as new");
+    }
+  }
+
   /** Workers on both task queues over a fake site of three documents, as the worker has them. */
   private static WorkflowClient startThreeDocumentSite(TestWorkflowEnvironment env) {
     FakeSite site = new FakeSite(SITE, 3);
     Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
-    pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+    pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class, DocumentBatchWorkflowImpl.class);
     pipeline.registerActivitiesImplementations(site);
     env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
     env.start();
@@ -209,6 +264,9 @@ class SitePipelineReplayTest {
 
     @Override
     public void reconcile(String found) {}
+
+    @Override
+    public void batchDone(BatchResult result) {}
 
     @Override
     public SiteProgress progress() {

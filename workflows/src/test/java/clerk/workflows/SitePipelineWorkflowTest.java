@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ class SitePipelineWorkflowTest {
   private FakeSite site(int documents) {
     FakeSite site = new FakeSite(SITE, documents);
     Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
-    pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class);
+    pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class, DocumentBatchWorkflowImpl.class);
     pipeline.registerActivitiesImplementations(site);
     Worker ocr = env.newWorker(TaskQueues.OCR);
     ocr.registerActivitiesImplementations(site);
@@ -305,12 +306,42 @@ class SitePipelineWorkflowTest {
 
     SiteResult result = run();
 
-    assertThat(site.attempts(Stage.OCR, waiting)).as("4 retries, a pause, then 3 more").isEqualTo(7);
+    assertThat(site.attempts(Stage.OCR, waiting)).as("4 retries, the gate, then 3 more").isEqualTo(7);
+    assertThat(site.gateCalls.get()).as("waited at the gate, not failed").isPositive();
     assertThat(site.statusOf(Stage.OCR, waiting)).isEqualTo(FakeSite.Status.COMPLETED);
     assertThat(site.failureReason(Stage.OCR, waiting)).isNull();
     assertThat(site.deploys()).isEqualTo(8);
     assertThat(result.stages()).allSatisfy(c -> assertThat(c.failed()).isZero());
     assertThat(result.note()).isEqualTo("3 documents, none failed");
+  }
+
+  @Test
+  void aTwoDayOutageWithEveryDocumentInFlightFailsNothingAndKeepsEveryHistorySmall() {
+    int documents = 3 * SitePipelineWorkflowImpl.MAX_IN_FLIGHT;
+    FakeSite site = site(documents);
+    // Down from the first document on, for 48 hours of (skipped) time.
+    site.outage(env::currentTimeMillis, env.currentTimeMillis() + Duration.ofHours(48).toMillis());
+
+    SiteResult result = run();
+
+    assertThat(env.currentTimeMillis()).as("the outage was waited out")
+        .isGreaterThan(Duration.ofHours(48).toMillis());
+    assertThat(result.stages()).containsExactly(counters(Stage.OCR, documents, documents, 0),
+        counters(Stage.COMPILATION, documents, documents, 0), counters(Stage.EXTRACTION, documents, documents, 0),
+        counters(Stage.DEPLOY, documents, documents, 0));
+    for (String id : site.documentIds()) {
+      assertThat(site.failureReason(Stage.OCR, id)).as(id).isNull();
+    }
+    // Every run of every workflow (the pipeline and its document batches) stays far from the limit.
+    var executions = env.getWorkflowClient().getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
+        io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(env.getNamespace()).setMaximumPageSize(1000).build()).getExecutionsList();
+    assertThat(executions).hasSizeGreaterThan(4);
+    for (var execution : executions) {
+      int events = env.getWorkflowClient().fetchHistory(execution.getExecution().getWorkflowId(),
+          execution.getExecution().getRunId()).getEvents().size();
+      assertThat(events).as(execution.getExecution().getWorkflowId()).isLessThan(10_000);
+    }
   }
 
   @Test
@@ -545,6 +576,52 @@ class SitePipelineWorkflowTest {
     assertThat(site.successes(Stage.OCR, changed)).isEqualTo(2);
     assertThat(site.ends()).containsExactly(Stage.COMPLETED, Stage.COMPLETED);
     assertThat(site.counters(Stage.DEPLOY)).isEqualTo(counters(Stage.DEPLOY, 2, 2, 0));
+  }
+
+  @Test
+  void aLongStageContinuesAsNewWithoutWaitingForItsRunningBatches() {
+    int documents = 150;
+    FakeSite site = site(documents);
+
+    SiteResult result = workflow().run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60));
+
+    for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION)) {
+      assertThat(result.stages().get(stage.ordinal())).isEqualTo(counters(stage, documents, documents, 0));
+      for (String id : site.documentIds()) {
+        assertThat(site.attempts(stage, id)).as("%s %s once", stage, id).isEqualTo(1);
+      }
+    }
+    // Follow the chain of runs back from the last: some run adopted batches that the run before it
+    // started and left running (reported by signal to the new run), instead of draining them.
+    List<List<io.temporal.api.history.v1.HistoryEvent>> runs = new java.util.ArrayList<>();
+    String runId = null;
+    do {
+      var history = runId == null ? client.fetchHistory(SitePipelineWorkflow.workflowId(SITE))
+          : client.fetchHistory(SitePipelineWorkflow.workflowId(SITE), runId);
+      runs.add(0, history.getEvents());
+      runId = history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+    } while (!runId.isEmpty());
+    assertThat(runs).as("continued as new several times").hasSizeGreaterThan(2);
+    long adopted = 0;
+    for (int i = 1; i < runs.size(); i++) {
+      java.util.Set<String> startedBefore = new java.util.HashSet<>();
+      runs.get(i - 1).stream().filter(e -> e.hasChildWorkflowExecutionStartedEventAttributes())
+          .forEach(e -> startedBefore.add(e.getChildWorkflowExecutionStartedEventAttributes()
+              .getWorkflowExecution().getWorkflowId()));
+      adopted += runs.get(i).stream().filter(e -> e.hasWorkflowExecutionSignaledEventAttributes()
+              && e.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("batchDone")
+              && startedBefore.stream().anyMatch(id -> id.endsWith(batchId(e))))
+          .count();
+    }
+    assertThat(adopted).as("batches reported to a later run than the one that started them").isPositive();
+    assertThat(runs).allSatisfy(events -> assertThat(events).hasSizeLessThan(400));
+  }
+
+  /** The batch id a batchDone signal carries. */
+  private static String batchId(io.temporal.api.history.v1.HistoryEvent signal) {
+    String json = signal.getWorkflowExecutionSignaledEventAttributes().getInput().getPayloads(0).getData().toStringUtf8();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"batchId\":\"([^\"]+)\"").matcher(json);
+    return m.find() ? m.group(1) : "?";
   }
 
   @Test

@@ -49,7 +49,7 @@ public class ReconciliationActivitiesImpl implements ReconciliationActivities {
   private final Path deployDir;
   private final Duration lease;
   /** Sites examined at once by a batch (walks, repairs and Temporal calls overlap). */
-  static final int SITES_AT_ONCE = 4;
+  public static final int SITES_AT_ONCE = 4;
   private final ExecutorService sitePool = Executors.newFixedThreadPool(SITES_AT_ONCE, r -> {
     Thread t = new Thread(r, "reconcile-site");
     t.setDaemon(true);

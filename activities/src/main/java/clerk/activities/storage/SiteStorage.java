@@ -181,6 +181,11 @@ public final class SiteStorage {
    * file; nothing is read.
    */
   public SiteSurvey survey(String subdomain) {
+    return survey(subdomain, () -> {});
+  }
+
+  /** @param progress called after each meeting folder (a heartbeat for sites of many thousand files) */
+  public SiteSurvey survey(String subdomain, Runnable progress) {
     Path site = siteDir(subdomain);
     SiteSurvey.Fingerprint fingerprint = new SiteSurvey.Fingerprint();
     List<String> problems = new ArrayList<>();
@@ -194,8 +199,8 @@ public final class SiteStorage {
     Set<String> partials = new HashSet<>();
     for (String kind : List.of(DocumentRef.MINUTES, DocumentRef.AGENDAS)) {
       Path kindDir = DocumentRef.MINUTES.equals(kind) ? site : site.resolve(AGENDAS_DIR);
-      surveyPdfs(subdomain, kind, site, kindDir.resolve("pdfs"), fingerprint, problems, pdfs, refs);
-      surveyTexts(kind, site, kindDir.resolve("txt"), fingerprint, texts, partials);
+      surveyPdfs(subdomain, kind, site, kindDir.resolve("pdfs"), fingerprint, problems, pdfs, refs, progress);
+      surveyTexts(kind, site, kindDir.resolve("txt"), fingerprint, texts, partials, progress);
     }
     List<SiteSurvey.DiskDocument> documents = new ArrayList<>(pdfs.size());
     for (Map.Entry<String, long[]> pdf : pdfs.entrySet()) {
@@ -208,7 +213,7 @@ public final class SiteStorage {
 
   private void surveyPdfs(String subdomain, String kind, Path site, Path pdfs,
       SiteSurvey.Fingerprint fingerprint, List<String> problems, Map<String, long[]> found,
-      Map<String, DocumentRef> refs) {
+      Map<String, DocumentRef> refs, Runnable progress) {
     if (!Files.isDirectory(pdfs)) {
       return;
     }
@@ -223,6 +228,7 @@ public final class SiteStorage {
         continue;
       }
       String meeting = meetingDir.getFileName().toString();
+      progress.run();
       for (Path file : list(meetingDir)) {
         BasicFileAttributes attrs = attributes(file);
         if (attrs == null) {
@@ -257,7 +263,7 @@ public final class SiteStorage {
 
   /** Text folders {@code txt/{meeting}/{date}/} and half-written {@code .{date}.partial/} ones. */
   private static void surveyTexts(String kind, Path site, Path txt, SiteSurvey.Fingerprint fingerprint,
-      Map<String, SiteSurvey.Text> texts, Set<String> partials) {
+      Map<String, SiteSurvey.Text> texts, Set<String> partials, Runnable progress) {
     if (!Files.isDirectory(txt)) {
       return;
     }
@@ -266,6 +272,7 @@ public final class SiteStorage {
         continue;
       }
       String meeting = meetingDir.getFileName().toString();
+      progress.run();
       for (Path folder : list(meetingDir)) {
         if (!Files.isDirectory(folder)) {
           continue;

@@ -1,0 +1,116 @@
+package clerk.workflows;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * One batch of documents through one stage, {@link #AT_ONCE} at a time. A document that fails for good
+ * is recorded failed with its reason; one that could not reach the database or the storage waits at
+ * the site's gate (one activity whose retries the server runs: no history per cycle, however long the
+ * outage) and runs again, so an outage fails no document. Reports to the site pipeline by signal.
+ */
+public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
+  /** Documents of one batch in flight at once. */
+  static final int AT_ONCE = 4;
+
+  private static final Logger log = Workflow.getLogger(DocumentBatchWorkflowImpl.class);
+
+  private final SiteActivities site = PipelineActivities.site();
+  private final SiteActivities gate = Workflow.newActivityStub(SiteActivities.class, PipelineActivities.GATE);
+
+  private DocumentBatch batch;
+  private int inFlight;
+  private int completed;
+  private int failed;
+  private int superseded;
+
+  @Override
+  public BatchResult run(DocumentBatch batch) {
+    this.batch = batch;
+    List<DocumentRef> todo = batch.documents();
+    while (!todo.isEmpty()) {
+      List<DocumentRef> unavailable = new ArrayList<>();
+      List<Promise<Void>> running = new ArrayList<>();
+      for (DocumentRef document : todo) {
+        Workflow.await(() -> inFlight < AT_ONCE);
+        inFlight++;
+        running.add(Async.procedure(this::process, document, unavailable));
+      }
+      // get() rethrows what a document's code threw beyond an activity failure (a bug): the batch
+      // fails visibly instead of losing it.
+      Promise.allOf(running).get();
+      if (unavailable.isEmpty()) {
+        break;
+      }
+      log.warn("{}: {} of {} document(s) could not reach the database or the storage; {} waits until they"
+          + " are back", batch.subdomain(), unavailable.size(), batch.stage().dbName(), batch.batchId());
+      gate.awaitAvailable(batch.subdomain());
+      todo = unavailable;
+    }
+    BatchResult result = new BatchResult(batch.batchId(), batch.stage(), completed, failed, superseded);
+    try {
+      Workflow.newExternalWorkflowStub(SitePipelineWorkflow.class, batch.pipelineWorkflowId()).batchDone(result);
+    } catch (RuntimeException pipelineGone) {
+      // Terminated or finished meanwhile: the documents' state is in the database, which the next
+      // pipeline run (reconciliation starts one) reads.
+      log.info("{}: {} done, the site pipeline is not there to hear it: {}", batch.subdomain(), batch.batchId(),
+          pipelineGone.getMessage());
+    }
+    return result;
+  }
+
+  private void process(DocumentRef document, List<DocumentRef> unavailable) {
+    Stage stage = batch.stage();
+    // The summary names the document in the Temporal UI's event history.
+    String summary = stage.dbName() + " " + document.id();
+    try {
+      DocumentOutcome outcome = switch (stage) {
+        case OCR -> Workflow.newActivityStub(OcrActivities.class,
+            ActivityOptions.newBuilder(PipelineActivities.OCR).setSummary(summary).build()).ocrDocument(document);
+        case COMPILATION -> documents(summary).compileDocument(document);
+        case EXTRACTION -> documents(summary).extractDocument(document);
+        default -> throw new IllegalStateException("no per-document activity for " + stage);
+      };
+      if (outcome.superseded()) {
+        // Reconciliation sent it back to an earlier stage: the pass that reruns that stage brings it
+        // here again.
+        superseded++;
+        return;
+      }
+      completed++;
+      count("completed");
+    } catch (ActivityFailure failure) {
+      if (PipelineActivities.unavailable(failure)) {
+        unavailable.add(document);
+        return;
+      }
+      String reason = PipelineActivities.reason(failure);
+      log.warn("{} failed {}: {}", document, stage.dbName(), reason);
+      site.recordFailure(batch.subdomain(), stage, document.id(), reason);
+      failed++;
+      count("failed");
+    } finally {
+      inFlight--;
+    }
+  }
+
+  private static DocumentActivities documents(String summary) {
+    return Workflow.newActivityStub(DocumentActivities.class,
+        ActivityOptions.newBuilder(PipelineActivities.DOCUMENT).setSummary(summary).build());
+  }
+
+  /** {@code clerk_documents_processed_total{stage, outcome}}; the SDK drops it while replaying. */
+  private void count(String outcome) {
+    Workflow.getMetricsScope()
+        .tagged(Map.of("stage", batch.stage().dbName(), "outcome", outcome))
+        .counter("clerk_documents_processed")
+        .inc(1);
+  }
+}
