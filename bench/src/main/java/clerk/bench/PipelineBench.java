@@ -1,0 +1,219 @@
+package clerk.bench;
+
+import clerk.activities.db.Database;
+import clerk.activities.extract.MotionExtractor;
+import clerk.activities.ocr.DocumentOcr;
+import clerk.activities.ocr.OcrSettings;
+import clerk.activities.sample.SamplePdfs;
+import clerk.activities.sample.SamplePdfs.SamplePage;
+import clerk.activities.sample.SamplePdfs.Style;
+import clerk.worker.ClerkSettings;
+import clerk.worker.ClerkWorkerApplication;
+import clerk.workflows.Pipelines;
+import clerk.workflows.SitePipelineWorkflow;
+import com.zaxxer.hikari.HikariDataSource;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.client.WorkflowClient;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+
+/**
+ * bench/pipeline: born-digital one-page documents through all four stages on a worker with embedded
+ * PostgreSQL and Temporal. Prints documents per second for a small and a big site (the big one
+ * continues as new many times: their ratio shows whether size costs throughput) and, for the
+ * middle size, the same work done by a plain single-JVM loop with the same libraries (page text into a
+ * partial folder renamed into place, COPY into a pages table with a tsvector, the motion extractor, an
+ * SQLite FTS5 insert): clerk's ratio to it, and its history events per document.
+ *
+ * <p>Usage: bench/pipeline/run [--small 200] [--middle 2000] [--big 5000]
+ */
+public final class PipelineBench {
+  public static void main(String[] args) throws Exception {
+    int small = ReconcileBench.intArg(args, "--small", 200);
+    int middle = ReconcileBench.intArg(args, "--middle", 2000);
+    int big = ReconcileBench.intArg(args, "--big", 5000);
+    Path home = Files.createTempDirectory("clerk-pipeline-bench");
+    Map<String, String> env = new HashMap<>();
+    env.put("CLERK_HOME", home.toString());
+    env.put("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(ReconcileBench.freePort()));
+    env.put("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(ReconcileBench.freePort()));
+    env.put("CLERK_HTTP_PORT", "0");
+    env.put("CLERK_RECONCILE_INTERVAL", "off");
+    env.forEach(System::setProperty);
+    ClerkSettings settings = ClerkSettings.fromEnvironment();
+    List<byte[]> pdfs = samplePdfs(home, 20);
+    System.out.printf("clerk pipeline benchmark: one-page born-digital documents, %d cores, %d OCR slots%n",
+        Runtime.getRuntime().availableProcessors(), settings.ocrSlots());
+
+    generate(settings.storageDir(), "warmup.example.org", 100, pdfs);
+    generate(settings.storageDir(), "small.example.org", small, pdfs);
+    generate(settings.storageDir(), "middle.example.org", middle, pdfs);
+    generate(settings.storageDir(), "big.example.org", big, pdfs);
+
+    double plain;
+    try (ClerkWorkerApplication.Running worker = ClerkWorkerApplication.start(settings)) {
+      WorkflowClient client = worker.context().getBean(WorkflowClient.class);
+      HikariDataSource db = worker.context().getBean(HikariDataSource.class);
+      Pipelines pipelines = new Pipelines(client, settings.taskQueue());
+      run(worker, pipelines, client, "warmup.example.org", 100); // JIT, engines, connections
+      double smallSeconds = run(worker, pipelines, client, "small.example.org", small);
+      double middleSeconds = run(worker, pipelines, client, "middle.example.org", middle);
+      double bigSeconds = run(worker, pipelines, client, "big.example.org", big);
+      long events = events(client, "middle.example.org");
+
+      // The plain loop, on the same machine, with the worker idle; warmed up on the warm-up site.
+      plainLoop(db, settings.storageDir(), "warmup.example.org", home.resolve("plain-warmup"));
+      plain = plainLoop(db, settings.storageDir(), "middle.example.org", home.resolve("plain"));
+
+      System.out.println();
+      System.out.printf("%-52s %9s %12s%n", "run", "seconds", "documents/s");
+      System.out.printf("%-52s %9.1f %12.1f%n", "clerk, " + small + " documents", smallSeconds, small / smallSeconds);
+      System.out.printf("%-52s %9.1f %12.1f%n", "clerk, " + middle + " documents", middleSeconds, middle / middleSeconds);
+      System.out.printf("%-52s %9.1f %12.1f%n", "clerk, " + big + " documents", bigSeconds, big / bigSeconds);
+      System.out.printf("%-52s %9.1f %12.1f%n", "plain single-JVM loop, " + middle + " documents", plain, middle / plain);
+      System.out.printf("big site / small site, documents per second: %.2fx (target: about 1)%n",
+          (big / bigSeconds) / (small / smallSeconds));
+      System.out.printf("clerk / plain loop, documents per second (%d documents): %.2fx (target: 0.9x or more)%n",
+          middle, (middle / middleSeconds) / (middle / plain));
+      System.out.printf("history events per document (%d documents, every workflow run): %.1f%n", middle,
+          (double) events / middle);
+    }
+    ReconcileBench.deleteTree(home);
+  }
+
+  /** Registers the site, starts its pipeline, waits for it to complete; returns the seconds it took. */
+  static double run(ClerkWorkerApplication.Running worker, Pipelines pipelines, WorkflowClient client, String site,
+      int documents) throws Exception {
+    worker.context().getBean(clerk.activities.db.SiteRepository.class).ensureSite(site, "");
+    long t = System.nanoTime();
+    pipelines.start(site);
+    client.newUntypedWorkflowStub(SitePipelineWorkflow.workflowId(site)).getResult(2, TimeUnit.HOURS, Object.class);
+    double seconds = ReconcileBench.seconds(t);
+    System.out.printf("  %s: %d documents in %.1f s%n", site, documents, seconds);
+    return seconds;
+  }
+
+  /** Events of every run of the site's pipeline and of its document batches. */
+  static long events(WorkflowClient client, String site) {
+    long events = 0;
+    String prefix = SitePipelineWorkflow.workflowId(site);
+    com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
+    do {
+      var page = client.getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
+          ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
+              .setMaximumPageSize(1000).setNextPageToken(token).build());
+      for (var e : page.getExecutionsList()) {
+        if (e.getExecution().getWorkflowId().startsWith(prefix)) {
+          events += client.fetchHistory(e.getExecution().getWorkflowId(), e.getExecution().getRunId()).getEvents().size();
+        }
+      }
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return events;
+  }
+
+  /**
+   * What a careful engineer would write without a workflow engine: for each PDF, the page texts into a
+   * partial folder renamed into place, the pages COPYed into PostgreSQL (tsvector generated), motions
+   * extracted, the pages inserted into an SQLite FTS5 table; one JVM, one thread, the same libraries.
+   */
+  static double plainLoop(HikariDataSource db, Path storage, String site, Path out) throws Exception {
+    Files.createDirectories(out);
+    DocumentOcr ocr = new DocumentOcr(OcrSettings.defaults());
+    MotionExtractor extractor = new MotionExtractor();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(storage.resolve(site).resolve("pdfs"))) {
+      files = walk.filter(p -> p.toString().endsWith(".pdf")).sorted().toList();
+    }
+    long t = System.nanoTime();
+    try (Connection pg = db.getConnection(); Statement s = pg.createStatement();
+        Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + out.resolve("meetings.db"))) {
+      s.execute("CREATE TABLE IF NOT EXISTS plain_pages (document TEXT, page INT, text TEXT,"
+          + " tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED)");
+      s.execute("TRUNCATE plain_pages");
+      try (Statement q = sqlite.createStatement()) {
+        q.execute("CREATE VIRTUAL TABLE IF NOT EXISTS pages USING fts5(document, page, text)");
+      }
+      sqlite.setAutoCommit(false);
+      var copy = pg.unwrap(PGConnection.class).getCopyAPI();
+      try (PreparedStatement insert = sqlite.prepareStatement("INSERT INTO pages VALUES (?, ?, ?)")) {
+        for (Path pdf : files) {
+          String document = storage.relativize(pdf).toString();
+          Path partial = out.resolve("." + pdf.getFileName() + ".partial");
+          Files.createDirectories(partial);
+          List<String> pages = new ArrayList<>();
+          ocr.ocr(pdf, 1, (n, text, method) -> {
+            Files.writeString(partial.resolve("page-" + n + ".txt"), text, StandardCharsets.UTF_8);
+            pages.add(text);
+          });
+          Path done = out.resolve(pdf.getFileName().toString().replace(".pdf", ""));
+          Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+          StringBuilder rows = new StringBuilder();
+          for (int i = 0; i < pages.size(); i++) {
+            rows.append(document).append('\t').append(i + 1).append('\t')
+                .append(pages.get(i).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                    .replace("\r", "\\r")).append('\n');
+          }
+          copy.copyIn("COPY plain_pages (document, page, text) FROM STDIN", new StringReader(rows.toString()));
+          extractor.extract(pages);
+          for (int i = 0; i < pages.size(); i++) {
+            insert.setString(1, document);
+            insert.setInt(2, i + 1);
+            insert.setString(3, pages.get(i));
+            insert.executeUpdate();
+          }
+        }
+      }
+      sqlite.commit();
+    }
+    double seconds = ReconcileBench.seconds(t);
+    System.out.printf("  plain loop, %s: %d documents in %.1f s%n", site, files.size(), seconds);
+    return seconds;
+  }
+
+  static void generate(Path storage, String site, int documents, List<byte[]> pdfs) throws IOException {
+    Path dir = storage.resolve(site).resolve("pdfs/CityCouncil");
+    Files.createDirectories(dir);
+    for (int i = 0; i < documents; i++) {
+      String date = java.time.LocalDate.of(2000, 1, 1).plusDays(i).toString();
+      Files.write(dir.resolve(date + ".pdf"), pdfs.get(i % pdfs.size()));
+    }
+  }
+
+  static List<byte[]> samplePdfs(Path home, int count) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Path file = home.resolve("sample-" + i + ".pdf");
+      SamplePdfs.write(file, List.of(new SamplePage(Style.DIGITAL, List.of("CITY COUNCIL MINUTES, MEETING " + i,
+          "Moved by Councilmember Ash, seconded by Councilmember Birch, to approve item " + i + ".",
+          "Motion carried 5-0.", "The council discussed the budget and the library hours at length."))), i);
+      out.add(Files.readAllBytes(file));
+      Files.delete(file);
+    }
+    return out;
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
