@@ -1,8 +1,6 @@
 package clerk.cli;
 
 import clerk.activities.db.SiteRepository;
-import clerk.activities.db.SiteRow;
-import clerk.activities.storage.SiteStorage;
 import clerk.workflows.Pipelines;
 import clerk.workflows.Stage;
 import io.grpc.StatusRuntimeException;
@@ -38,9 +36,6 @@ final class RetryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (all == !subdomains.isEmpty()) {
-      throw new CliException(2, "give either site subdomains or --all");
-    }
     if (document != null && subdomains.size() != 1) {
       throw new CliException(2, "--document needs exactly one site");
     }
@@ -49,21 +44,8 @@ final class RetryCommand implements Callable<Integer> {
       SiteRepository repository = services.repository();
       // Temporal first: nothing is changed when the pipelines cannot be told.
       Pipelines pipelines = services.pipelines();
-      List<String> targets = new ArrayList<>();
-      if (all) {
-        repository.sites().stream()
-            .filter(s -> s.counters().stream().anyMatch(c -> c.failed() > 0))
-            .map(SiteRow::subdomain)
-            .forEach(targets::add);
-      } else {
-        for (String s : subdomains) {
-          SiteStorage.validateSubdomain(s);
-          if (!repository.siteExists(s)) {
-            throw new CliException(4, "unknown site " + s + ": add it with 'clerk sites add " + s + "'");
-          }
-          targets.add(s);
-        }
-      }
+      List<String> targets = services.sites(subdomains, all,
+          s -> s.counters().stream().anyMatch(c -> c.failed() > 0));
       int total = 0;
       for (String site : targets) {
         int retried = repository.retryFailed(site, only, document);

@@ -12,7 +12,10 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import clerk.activities.db.SiteRow;
 
 /**
  * The database and Temporal a command talks to: the configured ones, else those of the worker running
@@ -76,6 +79,27 @@ final class Services implements AutoCloseable {
   /** Whether Temporal can be reached without starting anything. */
   boolean hasTemporal() {
     return settings.temporalAddress() != null || worker.isPresent();
+  }
+
+  /**
+   * The sites a command acts on: the named ones (each a valid, registered subdomain, else exit 4), or
+   * with {@code all} every registered site that {@code wanted} accepts. Exactly one of the two forms.
+   */
+  List<String> sites(List<String> named, boolean all, Predicate<SiteRow> wanted) {
+    if (all == !named.isEmpty()) {
+      throw new CliException(2, "give either site subdomains or --all");
+    }
+    SiteRepository repository = repository();
+    if (all) {
+      return repository.sites().stream().filter(wanted).map(SiteRow::subdomain).toList();
+    }
+    for (String s : named) {
+      SiteStorage.validateSubdomain(s);
+      if (!repository.siteExists(s)) {
+        throw new CliException(4, "unknown site " + s + ": add it with 'clerk sites add " + s + "'");
+      }
+    }
+    return List.copyOf(named);
   }
 
   Pipelines pipelines() {

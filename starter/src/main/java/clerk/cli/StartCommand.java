@@ -1,6 +1,5 @@
 package clerk.cli;
 
-import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
 import clerk.workflows.Pipelines;
@@ -28,31 +27,14 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (all == !subdomains.isEmpty()) {
-      throw new CliException(2, "give either site subdomains or --all");
-    }
     try (Services services = new Services(ClerkCli.settings())) {
-      SiteRepository repository = services.repository();
-      List<String> targets = new ArrayList<>();
-      int unchanged = 0;
-      if (all) {
-        SiteStorage storage = services.storage();
-        for (SiteRow s : repository.sites()) {
-          if (hasWork(storage, s)) {
-            targets.add(s.subdomain());
-          } else {
-            unchanged++;
-          }
-        }
-      } else {
-        for (String s : subdomains) {
-          SiteStorage.validateSubdomain(s);
-          if (!repository.siteExists(s)) {
-            throw new CliException(4, "unknown site " + s + ": add it with 'clerk sites add " + s + "'");
-          }
-          targets.add(s);
-        }
-      }
+      SiteStorage storage = services.storage();
+      int[] unchanged = {0};
+      List<String> targets = services.sites(subdomains, all, s -> {
+        boolean work = hasWork(storage, s);
+        unchanged[0] += work ? 0 : 1;
+        return work;
+      });
       Pipelines pipelines = services.pipelines();
       for (String s : targets) {
         boolean started = pipelines.start(s);
@@ -62,8 +44,8 @@ final class StartCommand implements Callable<Integer> {
       if (targets.isEmpty()) {
         System.out.println("no sites to start");
       }
-      if (unchanged > 0) {
-        System.out.println(unchanged + (unchanged == 1 ? " site has" : " sites have")
+      if (unchanged[0] > 0) {
+        System.out.println(unchanged[0] + (unchanged[0] == 1 ? " site has" : " sites have")
             + " no work: finished and unchanged on disk since");
       }
       return 0;

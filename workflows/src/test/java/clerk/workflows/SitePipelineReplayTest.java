@@ -156,12 +156,7 @@ class SitePipelineReplayTest {
    */
   private static String runLivingSite() {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      FakeSite site = new FakeSite(SITE, 3);
-      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
-      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class, DocumentBatchWorkflowImpl.class);
-      pipeline.registerActivitiesImplementations(site);
-      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
-      env.start();
+      FakeSite site = startSite(env, 3);
       WorkflowClient client = env.getWorkflowClient();
       String workflowId = SitePipelineWorkflow.workflowId(SITE);
       String changed = site.documentIds().get(2);
@@ -189,12 +184,7 @@ class SitePipelineReplayTest {
    */
   private static String runContinued() {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      FakeSite site = new FakeSite(SITE, 60);
-      Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
-      pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class, DocumentBatchWorkflowImpl.class);
-      pipeline.registerActivitiesImplementations(site);
-      env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
-      env.start();
+      startSite(env, 60);
       WorkflowClient client = env.getWorkflowClient();
       String workflowId = SitePipelineWorkflow.workflowId(SITE);
       client.newWorkflowStub(SitePipelineWorkflow.class,
@@ -221,13 +211,19 @@ class SitePipelineReplayTest {
 
   /** Workers on both task queues over a fake site of three documents, as the worker has them. */
   private static WorkflowClient startThreeDocumentSite(TestWorkflowEnvironment env) {
-    FakeSite site = new FakeSite(SITE, 3);
+    startSite(env, 3);
+    return env.getWorkflowClient();
+  }
+
+  /** Workers on both task queues over a fake site of {@code documents} documents; the environment started. */
+  private static FakeSite startSite(TestWorkflowEnvironment env, int documents) {
+    FakeSite site = new FakeSite(SITE, documents);
     Worker pipeline = env.newWorker(TaskQueues.PIPELINE);
     pipeline.registerWorkflowImplementationTypes(SitePipelineWorkflowImpl.class, DocumentBatchWorkflowImpl.class);
     pipeline.registerActivitiesImplementations(site);
     env.newWorker(TaskQueues.OCR).registerActivitiesImplementations(site);
     env.start();
-    return env.getWorkflowClient();
+    return site;
   }
 
   /** Scenario (1) of SitePipelineWorkflowTest; returns its history as JSON. */
