@@ -117,6 +117,34 @@ public class DocumentActivitiesImpl implements DocumentActivities {
     });
   }
 
+  @Override
+  public List<DocumentOutcome> compileDocuments(List<DocumentRef> documents) {
+    return each(documents, this::compileDocument);
+  }
+
+  @Override
+  public List<DocumentOutcome> extractDocuments(List<DocumentRef> documents) {
+    return each(documents, this::extractDocument);
+  }
+
+  /** One outcome per document; bad input is the document's own, any other failure the batch's. */
+  private static List<DocumentOutcome> each(List<DocumentRef> documents,
+      java.util.function.Function<DocumentRef, DocumentOutcome> one) {
+    List<DocumentOutcome> out = new ArrayList<>(documents.size());
+    for (DocumentRef d : documents) {
+      try {
+        out.add(one.apply(d));
+      } catch (io.temporal.failure.ApplicationFailure failure) {
+        if (!failure.isNonRetryable()) {
+          throw failure; // unavailable, or passing: the whole batch goes again
+        }
+        log.warn("{} failed: {}", d, failure.getOriginalMessage());
+        out.add(DocumentOutcome.failed(d.id(), failure.getOriginalMessage()));
+      }
+    }
+    return out;
+  }
+
   /**
    * Reconciliation sent the document back to an earlier stage while this one was pending or running:
    * nothing is written; the pipeline runs this stage again after the earlier one.

@@ -229,6 +229,37 @@ class DocumentActivitiesTest {
   }
 
   @Test
+  void aBatchCompilesAndExtractsEachDocumentAndOneBadDocumentFailsAlone() throws Exception {
+    List<SampleDocument> digital = samples.stream().filter(d -> !d.corrupt() && d.scannedPages() == 0).toList();
+    assertThat(digital).hasSizeGreaterThan(2);
+    for (SampleDocument d : digital) {
+      ocr.ocrDocument(d.ref());
+    }
+    storage.removeText(digital.get(1).ref()); // its text vanished: bad input for compilation
+    site.beginStage(SITE, Stage.COMPILATION);
+
+    List<DocumentOutcome> compiled = documents.compileDocuments(digital.stream().map(SampleDocument::ref).toList());
+
+    assertThat(compiled).hasSize(digital.size());
+    assertThat(compiled.get(1).failure()).contains("OCR must run again");
+    assertThat(compiled).filteredOn(o -> o.failure() == null).hasSize(digital.size() - 1)
+        .allSatisfy(o -> assertThat(o.detail()).endsWith("pages indexed"));
+    assertThat(count("SELECT count(*) FROM pages")).isEqualTo(
+        digital.stream().filter(d -> d != digital.get(1)).mapToInt(d -> d.pageTexts().size()).sum());
+    // Twice (a retried batch) changes nothing.
+    String pages = dump("SELECT document_id, page, text FROM pages ORDER BY 1, 2");
+    documents.compileDocuments(digital.stream().map(SampleDocument::ref).toList());
+    assertThat(dump("SELECT document_id, page, text FROM pages ORDER BY 1, 2")).isEqualTo(pages);
+
+    site.beginStage(SITE, Stage.EXTRACTION);
+    List<DocumentRef> extractable = digital.stream().filter(d -> d != digital.get(1)).map(SampleDocument::ref).toList();
+    assertThat(documents.extractDocuments(extractable))
+        .allSatisfy(o -> assertThat(o.failure()).isNull()).allSatisfy(o -> assertThat(o.superseded()).isFalse());
+    assertThat(repository.counters(SITE, Stage.EXTRACTION).completed()).isEqualTo(extractable.size());
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
   void anUnreachableDatabaseIsUnavailableNotTheDocumentsFault() throws IOException {
     SampleDocument digital = sample(DocumentRef.MINUTES, 0);
     // Nothing listens on port 1: every connection is refused (SQLSTATE 08001).

@@ -11,7 +11,9 @@ import java.util.Map;
 import org.slf4j.Logger;
 
 /**
- * One batch of documents through one stage, {@link #AT_ONCE} at a time. A document that fails for good
+ * One batch of documents through one stage. Compilation and extraction take milliseconds a document:
+ * the whole batch goes through one activity; if that activity keeps failing, its documents run one by
+ * one. OCR runs one activity per document, {@link #AT_ONCE} at a time. A document that fails for good
  * is recorded failed with its reason; one that could not reach the database or the storage waits at
  * the site's gate (one activity whose retries the server runs: no history per cycle, however long the
  * outage) and runs again, so an outage fails no document. Reports to the site pipeline by signal.
@@ -34,7 +36,7 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
   @Override
   public BatchResult run(DocumentBatch batch) {
     this.batch = batch;
-    List<DocumentRef> todo = batch.documents();
+    List<DocumentRef> todo = batch.stage() == Stage.OCR ? batch.documents() : inOneActivity(batch.documents());
     while (!todo.isEmpty()) {
       List<DocumentRef> unavailable = new ArrayList<>();
       List<Promise<Void>> running = new ArrayList<>();
@@ -64,6 +66,46 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
           pipelineGone.getMessage());
     }
     return result;
+  }
+
+  /**
+   * Runs a cheap stage for every document in one activity; returns the documents left to run one by
+   * one (none, or all of them when the batch activity failed for a reason other than an outage).
+   */
+  private List<DocumentRef> inOneActivity(List<DocumentRef> documents) {
+    DocumentActivities stub = Workflow.newActivityStub(DocumentActivities.class,
+        ActivityOptions.newBuilder(PipelineActivities.DOCUMENTS)
+            .setSummary(batch.stage().dbName() + " of " + documents.size() + " document(s) from " + documents.get(0).id())
+            .build());
+    while (true) {
+      try {
+        List<DocumentOutcome> outcomes = batch.stage() == Stage.COMPILATION
+            ? stub.compileDocuments(documents) : stub.extractDocuments(documents);
+        for (DocumentOutcome outcome : outcomes) {
+          if (outcome.superseded()) {
+            superseded++;
+          } else if (outcome.failure() != null) {
+            log.warn("{}:{} failed {}: {}", batch.subdomain(), outcome.documentId(), batch.stage().dbName(),
+                outcome.failure());
+            site.recordFailure(batch.subdomain(), batch.stage(), outcome.documentId(), outcome.failure());
+            failed++;
+            count("failed");
+          } else {
+            completed++;
+            count("completed");
+          }
+        }
+        return List.of();
+      } catch (ActivityFailure failure) {
+        if (PipelineActivities.unavailable(failure)) {
+          gate.awaitAvailable(batch.subdomain());
+          continue;
+        }
+        log.warn("{}: {} of {} failed as a batch ({}); its documents run one by one", batch.subdomain(),
+            batch.stage().dbName(), batch.batchId(), PipelineActivities.reason(failure));
+        return documents;
+      }
+    }
   }
 
   private void process(DocumentRef document, List<DocumentRef> unavailable) {

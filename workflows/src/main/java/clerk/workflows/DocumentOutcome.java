@@ -8,13 +8,23 @@ package clerk.workflows;
  * @param detail a short note for the operator, e.g. {@code "3 text layer, 2 ocr"} or {@code "2 motions"}
  * @param superseded true when the activity changed nothing because reconciliation sent the document
  *     back to an earlier stage while it ran; the stage runs again once the earlier one is done
+ * @param failure in the outcomes of a batch of documents, why this one failed for good (bad input);
+ *     null when it did not
  */
-public record DocumentOutcome(String documentId, int pages, String detail, boolean superseded) {
+public record DocumentOutcome(String documentId, int pages, String detail, boolean superseded, String failure) {
   public DocumentOutcome(String documentId, int pages, String detail) {
-    this(documentId, pages, detail, false);
+    this(documentId, pages, detail, false, null);
+  }
+
+  public DocumentOutcome(String documentId, int pages, String detail, boolean superseded) {
+    this(documentId, pages, detail, superseded, null);
   }
 
   public static DocumentOutcome superseded(String documentId, String reason) {
-    return new DocumentOutcome(documentId, 0, reason, true);
+    return new DocumentOutcome(documentId, 0, reason, true, null);
+  }
+
+  public static DocumentOutcome failed(String documentId, String reason) {
+    return new DocumentOutcome(documentId, 0, reason, false, reason);
   }
 }

@@ -53,6 +53,15 @@ final class PipelineActivities {
       .setRetryOptions(documentRetries(5))
       .build();
 
+  /**
+   * A batch of documents through a cheap stage in one activity. Retried once: a document that keeps
+   * failing makes the batch run its documents one by one, where its own retries and failure stay its own.
+   */
+  static final ActivityOptions DOCUMENTS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(30))
+      .setRetryOptions(documentRetries(2))
+      .build();
+
   static RetryOptions documentRetries(int attempts) {
     return RetryOptions.newBuilder()
         .setInitialInterval(Duration.ofSeconds(2))

@@ -260,6 +260,36 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
     return process(Stage.EXTRACTION, document);
   }
 
+  /** As the real activity: bad input is the document's outcome, anything else fails the batch. */
+  @Override
+  public List<DocumentOutcome> compileDocuments(List<DocumentRef> documents) {
+    return each(Stage.COMPILATION, documents);
+  }
+
+  @Override
+  public List<DocumentOutcome> extractDocuments(List<DocumentRef> documents) {
+    return each(Stage.EXTRACTION, documents);
+  }
+
+  private List<DocumentOutcome> each(Stage stage, List<DocumentRef> documents) {
+    batchCalls.incrementAndGet();
+    List<DocumentOutcome> out = new ArrayList<>();
+    for (DocumentRef d : documents) {
+      try {
+        out.add(process(stage, d));
+      } catch (io.temporal.failure.ApplicationFailure f) {
+        if (!f.isNonRetryable()) {
+          throw f;
+        }
+        out.add(DocumentOutcome.failed(d.id(), f.getOriginalMessage()));
+      }
+    }
+    return out;
+  }
+
+  /** Calls of compileDocuments and extractDocuments, attempts included. */
+  final AtomicInteger batchCalls = new AtomicInteger();
+
   @Override
   public StageCounters deploySite(String subdomain) {
     checkSite(subdomain);
