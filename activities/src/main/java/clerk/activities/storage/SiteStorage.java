@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +38,10 @@ public final class SiteStorage {
   private static final Pattern SUBDOMAIN =
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
   static final String AGENDAS_DIR = "_agendas";
+  /** Four, two and two ASCII digits: the shape of a date before the calendar is asked. */
+  private static final Pattern DATE_SHAPE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
   private final Path root;
 
@@ -74,6 +82,29 @@ public final class SiteStorage {
     return value;
   }
 
+  /**
+   * Returns a document's date when it is a real calendar day written {@code YYYY-MM-DD}, the form
+   * civic.band's fetchers write ({@code 2024-01-15}). The one rule for dates: the survey skips (and
+   * lists) a PDF whose name breaks it, so a name like {@code minutes-final.pdf} or
+   * {@code B_2024-01-01.pdf} never becomes a document.
+   */
+  public static String validateDate(String date) {
+    validateName("date", date);
+    boolean valid = DATE_SHAPE.matcher(date).matches();
+    if (valid) {
+      try {
+        LocalDate.parse(date, DATE);
+      } catch (DateTimeParseException e) {
+        valid = false; // 2024-02-30, 2023-13-01
+      }
+    }
+    if (!valid) {
+      throw new InvalidNameException("invalid date \"" + printable(date)
+          + "\": the file name must be a calendar date YYYY-MM-DD, e.g. 2024-01-15.pdf");
+    }
+    return date;
+  }
+
   private static String printable(String s) {
     return s == null ? "null" : s.replace("\u0000", "\\0");
   }
@@ -109,7 +140,7 @@ public final class SiteStorage {
 
   public Path pdf(DocumentRef d) {
     return inside(kindDir(d).resolve("pdfs").resolve(validateName("meeting", d.meeting()))
-        .resolve(validateName("date", d.date()) + ".pdf"));
+        .resolve(validateDate(d.date()) + ".pdf"));
   }
 
   public Path textDir(DocumentRef d) {
@@ -117,6 +148,8 @@ public final class SiteStorage {
   }
 
   Path meetingTextDir(DocumentRef d) {
+    // Only a safe path segment, not a valid date: the text of a document whose name no longer
+    // passes validateDate must still be removable.
     validateName("date", d.date());
     return inside(kindDir(d).resolve("txt").resolve(validateName("meeting", d.meeting())));
   }

@@ -151,4 +151,45 @@ class SiteStorageTest {
     assertThat(storage.scan("missing.ca.us").problems()).singleElement()
         .satisfies(p -> assertThat(p).contains("no such site folder"));
   }
+
+  @Test
+  void aPdfWhoseNameIsNotACalendarDateIsSkippedAndListed() throws IOException {
+    Path council = root.resolve(SITE + "/pdfs/CityCouncil");
+    List<String> bad = List.of("minutes-final.pdf", "2024-02-30.pdf", "2023-02-29.pdf", "2024-1-5.pdf",
+        "2024-01-15-special.pdf", "20240115.pdf", "\uff12\uff10\uff12\uff14-01-15.pdf");
+    for (String name : bad) {
+      Files.writeString(council.resolve(name), "%PDF-1.7");
+    }
+    // The two files whose names once mapped to the same bundle row: only the dated one is a document.
+    Files.createDirectories(root.resolve(SITE + "/pdfs/A"));
+    Files.createDirectories(root.resolve(SITE + "/pdfs/A_B"));
+    Files.writeString(root.resolve(SITE + "/pdfs/A/B_2024-01-01.pdf"), "%PDF-1.7");
+    Files.writeString(root.resolve(SITE + "/pdfs/A_B/2024-01-01.pdf"), "%PDF-1.7");
+    Files.writeString(council.resolve("2024-02-29.pdf"), "%PDF-1.7"); // a leap day is a date
+
+    SiteStorage.Scan scan = storage.scan(SITE);
+
+    assertThat(scan.documents()).extracting(DocumentRef::id).containsExactly(
+        "agendas/CityCouncil/2024-01-15", "minutes/A_B/2024-01-01", "minutes/CityCouncil/2024-01-15",
+        "minutes/CityCouncil/2024-02-05", "minutes/CityCouncil/2024-02-29");
+    assertThat(scan.problems()).hasSize(bad.size() + 1).allSatisfy(p -> assertThat(p)
+        .contains("invalid date").contains("must be a calendar date YYYY-MM-DD"));
+    assertThat(scan.problems()).anySatisfy(p -> assertThat(p).endsWith(
+        "pdfs/A/B_2024-01-01.pdf: invalid date \"B_2024-01-01\": the file name must be a calendar date"
+            + " YYYY-MM-DD, e.g. 2024-01-15.pdf"));
+    assertThatThrownBy(() -> storage.pdf(new DocumentRef(SITE, "minutes", "CityCouncil", "minutes-final")))
+        .isInstanceOf(InvalidNameException.class).hasMessageContaining("invalid date \"minutes-final\"");
+  }
+
+  @Test
+  void theTextOfADocumentWhoseNameIsNoLongerValidCanStillBeRemoved() throws IOException {
+    // OCRed before dates were checked; the next comparison removes the document and its text.
+    DocumentRef old = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "minutes-final");
+    Path text = Files.createDirectories(root.resolve(SITE + "/txt/CityCouncil/minutes-final"));
+    Files.writeString(text.resolve("page-1.txt"), "old text");
+
+    storage.removeText(old);
+
+    assertThat(text).doesNotExist();
+  }
 }
