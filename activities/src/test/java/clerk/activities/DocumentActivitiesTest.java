@@ -288,6 +288,55 @@ class DocumentActivitiesTest {
     assertThat(repository.counters(SITE, Stage.COMPILATION).failed()).isZero();
   }
 
+  @Test
+  void deployFailsOnlyTheDocumentTheBundleCannotTakeAndPublishesTheRest() throws Exception {
+    // Two documents whose pages' 48-bit row ids are equal by chance (see SiteBundleWriterTest).
+    compiledAndExtracted(new DocumentRef(SITE, DocumentRef.MINUTES, "A_B", "2024-01-01"), "Roll call 10748342");
+    compiledAndExtracted(new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-01-02"),
+        "Roll call 2961177");
+    site.beginStage(SITE, Stage.DEPLOY);
+
+    StageCounters deployed = documents.deploySite(SITE);
+
+    assertThat(deployed).isEqualTo(new StageCounters(Stage.DEPLOY, 2, 1, 1));
+    assertThat(repository.failedDocuments(SITE)).singleElement().satisfies(f -> {
+      assertThat(f.documentId()).isEqualTo("minutes/CityCouncil/2024-01-02");
+      assertThat(f.stage()).isEqualTo("deploy");
+      assertThat(f.error()).contains("row id e25f51fdd5b1 of minutes/A_B/2024-01-01 page 1");
+    });
+    assertThat(count("SELECT count(*) FROM documents WHERE deploy_status = 'completed'")).isEqualTo(1);
+    assertThat(home.resolve("deploy").resolve(SITE).resolve("meetings.db")).exists();
+    // Deploying again gives the same verdict, counted once.
+    assertThat(documents.deploySite(SITE)).isEqualTo(deployed);
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  /** A one-page document as compilation and extraction leave it. */
+  void compiledAndExtracted(DocumentRef d, String text) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      try (var s = c.prepareStatement("INSERT INTO documents (subdomain, document_id, kind, meeting, date,"
+          + " ocr_status, compilation_status, extraction_status, pages) VALUES (?, ?, ?, ?, ?, 'completed',"
+          + " 'completed', 'completed', 1)")) {
+        s.setString(1, d.subdomain());
+        s.setString(2, d.id());
+        s.setString(3, d.kind());
+        s.setString(4, d.meeting());
+        s.setString(5, d.date());
+        s.executeUpdate();
+      }
+      try (var s = c.prepareStatement("INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text)"
+          + " VALUES (?, ?, ?, ?, ?, 1, ?)")) {
+        s.setString(1, d.subdomain());
+        s.setString(2, d.id());
+        s.setString(3, d.kind());
+        s.setString(4, d.meeting());
+        s.setString(5, d.date());
+        s.setString(6, text);
+        s.executeUpdate();
+      }
+    }
+  }
+
   Map<String, String> texts(Path dir) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
