@@ -71,7 +71,7 @@ public final class DocumentOcr {
    * @param firstPage 1-based; earlier pages are skipped (resuming a document half done). Past the
    *     last page nothing is done.
    * @throws BadDocumentException the file is not a readable PDF (empty, not a PDF, encrypted,
-   *     corrupt, truncated, no pages, a page too large to render)
+   *     corrupt, truncated, no pages, a page too large to render, an image too large to decode)
    * @throws IOException Tesseract or the sink failed; worth retrying
    */
   public OcrSummary ocr(Path pdf, int firstPage, PageSink sink) throws IOException {
@@ -192,7 +192,7 @@ public final class DocumentOcr {
 
     private BufferedImage render(int number) throws IOException {
       if (renderer == null) {
-        renderer = new PDFRenderer(document);
+        renderer = new BoundedRenderer(document);
       }
       try {
         // Gray, and turned upright according to the page's /Rotate.
@@ -246,6 +246,8 @@ public final class DocumentOcr {
     private <T> T pdfStep(int number, PdfStep<T> step) {
       try {
         return step.run();
+      } catch (ImageLimit.TooLargeException e) {
+        throw new BadDocumentException(pdf, "page " + number + " " + e.getMessage());
       } catch (IOException | RuntimeException e) {
         throw new BadDocumentException(pdf, "corrupt PDF: page " + number + ": " + e.getMessage(), e);
       }
