@@ -304,7 +304,7 @@ public final class SiteStorage {
           continue;
         }
         String name = folder.getFileName().toString();
-        boolean partial = name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX);
+        String partialDate = TextWriter.partialDate(name);
         Set<Integer> pages = new TreeSet<>();
         int files = 0;
         long bytes = 0;
@@ -323,9 +323,8 @@ public final class SiteStorage {
             empty += attrs.size() == 0 ? 1 : 0;
           }
         }
-        if (partial) {
-          String date = name.substring(1, name.length() - PARTIAL_SUFFIX.length());
-          partials.add(kind + "/" + meeting + "/" + date);
+        if (partialDate != null) {
+          partials.add(kind + "/" + meeting + "/" + partialDate);
         } else if (!name.startsWith(".") && files > 0) {
           int n = pages.size();
           int complete = pages.contains(1) && pages.contains(n) ? n : 0;
@@ -384,7 +383,7 @@ public final class SiteStorage {
 
   /** Whether a crashed OCR attempt left a half-written text folder for the document. */
   public boolean hasPartialText(DocumentRef d) {
-    return Files.isDirectory(TextWriter.partialDir(this, d));
+    return !TextWriter.partialDirs(meetingTextDir(d), d.date()).isEmpty();
   }
 
   /** SHA-256 of the document's PDF, hex. */
@@ -424,13 +423,23 @@ public final class SiteStorage {
     return bytes;
   }
 
-  /** A writer for the document's text; pages an earlier attempt wrote are kept for it. */
+  /**
+   * A writer for the document's text, with a partial folder of its own that holds the pages of the
+   * earlier attempt that got furthest (taken over from it: see {@link TextWriter}).
+   */
   public TextWriter textWriter(DocumentRef d) throws IOException {
-    return new TextWriter(textDir(d), TextWriter.partialDir(this, d));
+    return TextWriter.open(textDir(d), meetingTextDir(d), d.date());
   }
 
   public void removeText(DocumentRef d) throws IOException {
     TextWriter.deleteTree(textDir(d));
-    TextWriter.deleteTree(TextWriter.partialDir(this, d));
+    removePartialText(d);
+  }
+
+  /** Deletes the half-written text of every attempt at the document. */
+  public void removePartialText(DocumentRef d) throws IOException {
+    for (Path partial : TextWriter.partialDirs(meetingTextDir(d), d.date())) {
+      TextWriter.deleteTree(partial);
+    }
   }
 }

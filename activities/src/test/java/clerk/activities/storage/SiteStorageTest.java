@@ -79,6 +79,51 @@ class SiteStorageTest {
   }
 
   @Test
+  void anAttemptWhosePagesASuccessorTookOverCanNeitherWriteNorCommitThere() throws IOException {
+    // The old attempt is still running: Temporal gave up on it and started another, it has not noticed.
+    TextWriter old = storage.textWriter(fivePages);
+    old.writePage(1, "one");
+    TextWriter next = storage.textWriter(fivePages);
+    assertThat(next.pagesWritten()).as("the pages are taken over").containsExactly(1);
+
+    assertThatThrownBy(() -> old.writePage(2, "two, from the old attempt")).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> old.commit(1)).isInstanceOf(IOException.class);
+    old.discard(); // a failing old attempt cleaning up after itself touches nothing of the successor's
+
+    assertThat(next.pagesWritten()).containsExactly(1);
+    assertThat(storage.isTextComplete(fivePages)).isFalse();
+    next.writePage(2, "two");
+    next.commit(2);
+    assertThat(storage.readPages(fivePages)).containsExactly("one", "two");
+    assertThat(storage.hasPartialText(fivePages)).isFalse();
+  }
+
+  @Test
+  void theAttemptThatGotFurthestIsResumedAndOtherLeftoversGo() throws IOException {
+    Path meeting = Files.createDirectories(root.resolve(SITE + "/txt/CityCouncil"));
+    // Left by a worker from before attempts owned their folders, and by two crashed attempts.
+    Path legacy = Files.createDirectories(meeting.resolve(".2024-01-15.partial"));
+    Files.writeString(legacy.resolve("page-1.txt"), "one (legacy)");
+    Path furthest = Files.createDirectories(meeting.resolve(".2024-01-15.0123456789ab.partial"));
+    for (int n = 1; n <= 3; n++) {
+      Files.writeString(furthest.resolve("page-" + n + ".txt"), "page " + n);
+    }
+    Files.createDirectories(meeting.resolve(".2024-01-15.ba9876543210.partial"));
+    Files.createDirectories(meeting.resolve(".2024-02-05.partial")); // another document's
+    assertThat(storage.survey(SITE).documents()).filteredOn(SiteSurvey.DiskDocument::partial)
+        .extracting(SiteSurvey.DiskDocument::ref).containsExactly(fivePages, onePage);
+
+    try (TextWriter w = storage.textWriter(fivePages)) {
+      assertThat(w.pagesWritten()).containsExactly(1, 2, 3);
+    }
+    try (var folders = Files.list(meeting)) {
+      assertThat(folders.map(p -> p.getFileName().toString()))
+          .hasSize(2).contains(".2024-02-05.partial").anySatisfy(name -> assertThat(name)
+              .matches("\\.2024-01-15\\.[0-9a-f]{12}\\.partial").isNotEqualTo(furthest.getFileName().toString()));
+    }
+  }
+
+  @Test
   void committingAgainReplacesTheTextWhole() throws IOException {
     ocr(fivePages, 5);
     ocr(fivePages, 2);
