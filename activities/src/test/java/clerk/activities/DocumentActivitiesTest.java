@@ -9,6 +9,9 @@ import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSettings;
 import clerk.activities.sample.SampleDocument;
+import clerk.activities.sample.SamplePdfs;
+import clerk.activities.sample.SamplePdfs.SamplePage;
+import clerk.activities.sample.SamplePdfs.Style;
 import clerk.activities.sample.SampleSites;
 import clerk.activities.sample.TextDistance;
 import clerk.activities.storage.SiteStorage;
@@ -24,6 +27,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,6 +160,57 @@ class DocumentActivitiesTest {
     }
     assertThat(noPartialFolders()).isTrue();
     assertThat(repository.counters(SITE, Stage.OCR).completed()).isZero();
+  }
+
+  @Test
+  void anAttemptTemporalGaveUpOnStopsAndWritesNoFurtherPage() throws IOException {
+    DocumentRef d = newDocument("2024-06-04", Style.DIGITAL, Style.SCANNED, Style.SCANNED);
+    // Temporal gives up on the attempt as soon as it has heard of page 1: the answer to that heartbeat
+    // says so (as it does for a cancelled attempt, or one timed out and retried elsewhere).
+    env.setActivityHeartbeatListener(Integer.class, page -> {
+      if (page >= 1) {
+        env.requestCancelActivity();
+      }
+    });
+    OcrActivities watched = env.newActivityStub(OcrActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(Duration.ofMillis(300))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build());
+
+    assertThatThrownBy(() -> watched.ocrDocument(d))
+        .isInstanceOf(CanceledFailure.class);
+
+    // Page 2 was in Tesseract when the answer came: it is never written, nothing is committed, and
+    // page 1 stays for the attempt that takes over.
+    assertThat(partialPages(d)).containsExactly("page-1.txt");
+    assertThat(storage.textPageCount(d)).isZero();
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isZero();
+  }
+
+  /** A new PDF in the site, one page of minutes per style, registered as the pipeline would. */
+  DocumentRef newDocument(String date, Style... styles) throws IOException {
+    DocumentRef d = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", date);
+    List<SamplePage> pages = new ArrayList<>();
+    for (Style style : styles) {
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        lines.add("Item " + (pages.size() * 100 + i) + (i % 2 == 0 ? ". Councilmember Vella moved approval"
+            : ". The motion carried by the following vote"));
+      }
+      pages.add(new SamplePage(style, lines));
+    }
+    SamplePdfs.write(storage.pdf(d), pages, 3);
+    site.beginStage(SITE, Stage.OCR);
+    return d;
+  }
+
+  /** The page files in the document's partial folders, whichever attempt wrote them. */
+  List<String> partialPages(DocumentRef d) throws IOException {
+    try (Stream<Path> all = Files.walk(storage.textDir(d).getParent())) {
+      return all.filter(p -> p.getParent().getFileName().toString().endsWith(".partial"))
+          .map(p -> p.getFileName().toString()).filter(n -> n.startsWith("page-")).sorted().toList();
+    }
   }
 
   @Test

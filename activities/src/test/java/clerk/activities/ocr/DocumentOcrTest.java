@@ -173,6 +173,32 @@ class DocumentOcrTest {
   }
 
   @Test
+  void ocrStopsBeforeTheNextPageWhenAskedTo() throws IOException {
+    Path pdf = pdf("stop.pdf", page(Style.DIGITAL, ROLL_CALL), page(Style.DIGITAL, MOTION));
+    List<Integer> written = new ArrayList<>();
+
+    assertThatThrownBy(() -> ocr.ocr(pdf, 1, (n, text, method) -> written.add(n), () -> !written.isEmpty()))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(written).containsExactly(1);
+  }
+
+  @Test
+  void tesseractStopsInTheMiddleOfAPageWhenAskedToAndItsEngineStaysGood() throws IOException {
+    Path pdf = pdf("stop-scan.pdf", page(Style.SCANNED, MOTION));
+    // Asked once before the page, then by Tesseract between words: the third time says stop.
+    int[] asked = {0};
+    List<Integer> written = new ArrayList<>();
+
+    assertThatThrownBy(() -> ocr.ocr(pdf, 1, (n, text, method) -> written.add(n), () -> ++asked[0] > 2))
+        .isInstanceOf(java.util.concurrent.CancellationException.class)
+        .hasMessageContaining("Tesseract stopped");
+    assertThat(written).isEmpty();
+
+    Pages again = run(ocr, pdf, 1);
+    assertThat(cer(String.join("\n", MOTION), again.texts.get(0))).isLessThan(0.05);
+  }
+
+  @Test
   void blankScanIsReportedAsSuspicious() throws IOException {
     Path pdf = dir.resolve("blank-scan.pdf");
     try (PDDocument document = new PDDocument()) {
