@@ -188,6 +188,47 @@ class DocumentActivitiesTest {
     assertThat(repository.counters(SITE, Stage.OCR).completed()).isZero();
   }
 
+  @Test
+  void anAttemptThatWillBeRetriedKeepsItsPagesAndTheNextResumesFromThem() throws IOException {
+    DocumentRef d = newDocument("2024-06-11", Style.DIGITAL, Style.SCANNED);
+    // Page 2 needs Tesseract, which cannot start without its language data: worth retrying.
+    TestActivityEnvironment broken = TestActivityEnvironment.newInstance();
+    try {
+      broken.registerActivitiesImplementations(new OcrActivitiesImpl(storage, repository, new DocumentOcr(
+          new OcrSettings("eng", 300, Files.createDirectories(home.resolve("no-tessdata")), false))));
+      OcrActivities failing = broken.newActivityStub(OcrActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build());
+      assertThatThrownBy(() -> failing.ocrDocument(d)).cause()
+          .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.isNonRetryable()).isFalse());
+    } finally {
+      broken.close();
+    }
+    assertThat(partialPages(d)).containsExactly("page-1.txt");
+
+    DocumentOutcome outcome = ocr.ocrDocument(d);
+
+    assertThat(outcome.detail()).isEqualTo("0 text layer, 1 tesseract, resumed at page 2");
+    assertThat(storage.textPageCount(d)).isEqualTo(2);
+    assertThat(noPartialFolders()).isTrue();
+  }
+
+  @Test
+  void aDocumentThatFailsOcrForGoodKeepsNoHalfWrittenText() throws IOException {
+    // Its last attempt died with its worker (or timed out) after writing a page: nobody resumes now.
+    SampleDocument scanned = samples.stream()
+        .filter(x -> !x.corrupt() && x.scannedPages() > 0).findFirst().orElseThrow();
+    try (TextWriter crashed = storage.textWriter(scanned.ref())) {
+      crashed.writePage(1, "page one");
+    }
+
+    site.recordFailure(SITE, Stage.OCR, scanned.ref().id(), "timed out (heartbeat) on every attempt");
+
+    assertThat(noPartialFolders()).isTrue();
+    assertThat(repository.counters(SITE, Stage.OCR).failed()).isEqualTo(1);
+  }
+
   /** A new PDF in the site, one page of minutes per style, registered as the pipeline would. */
   DocumentRef newDocument(String date, Style... styles) throws IOException {
     DocumentRef d = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", date);

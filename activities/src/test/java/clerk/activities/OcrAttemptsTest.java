@@ -175,6 +175,22 @@ class OcrAttemptsTest {
   }
 
   @Test
+  void aDocumentWhoseLastAttemptFailsKeepsNoHalfWrittenText() throws IOException {
+    // Page 1 comes from its text layer; page 2 needs Tesseract, which cannot start without its data:
+    // a failure worth retrying, on every attempt. The second attempt resumes at page 2, then the
+    // failure is recorded as the pipeline records it.
+    DocumentRef d = document("2024-05-14", List.of(densePage(Style.DIGITAL, 1), densePage(Style.SCANNED, 2)));
+    OcrSettings noTessdata = new OcrSettings("eng", 300, Files.createDirectories(home.resolve("empty")), false);
+
+    String outcome = run(noTessdata, d, Duration.ofSeconds(10), Duration.ofMinutes(1), 2);
+
+    assertThat(outcome).startsWith("failed: ").contains("Tesseract language data for 'eng' not found");
+    assertThat(partialFolders()).as("no half-written text of a document that failed for good").isEmpty();
+    assertThat(storage.textPageCount(d)).isZero();
+    assertThat(repository.counters(SITE, Stage.OCR).failed()).isEqualTo(1);
+  }
+
+  @Test
   void attemptsTemporalGivesUpOnStopAndTheirSuccessorsFinishTheDocument() throws IOException {
     // Each attempt may run 6 s, less than eight scanned pages take: Temporal times attempts out while
     // they are busy, and each next attempt takes the pages over and goes on after them.
