@@ -288,7 +288,10 @@ public final class SiteStorage {
     }
   }
 
-  /** Text folders {@code txt/{meeting}/{date}/} and half-written {@code .{date}.partial/} ones. */
+  /**
+   * Text folders {@code txt/{meeting}/{date}/}, and the half-written ones of OCR attempts
+   * ({@code .{date}.{token}.partial/}).
+   */
   private static void surveyTexts(String kind, Path site, Path txt, SiteSurvey.Fingerprint fingerprint,
       Map<String, SiteSurvey.Text> texts, Set<String> partials) {
     if (!Files.isDirectory(txt)) {
