@@ -158,10 +158,16 @@ public class DocumentActivitiesImpl implements DocumentActivities {
   public StageCounters deploySite(String subdomain) {
     return Failures.badInputIsFinal(() -> {
       BundleSummary summary = bundleWriter.write(repository.dataSource(), subdomain, deployDir);
+      // A document the bundle left out fails deploy alone; the others are published.
+      List<String> leftOut = summary.leftOut().stream().map(BundleSummary.LeftOut::documentId).toList();
       repository.siteTransaction(subdomain, c -> {
-        repository.markDeployed(c, subdomain);
+        for (BundleSummary.LeftOut d : summary.leftOut()) {
+          repository.markDeployFailed(c, subdomain, d.documentId(), d.reason());
+        }
+        repository.markDeployed(c, subdomain, leftOut);
         return null;
       });
+      summary.leftOut().forEach(d -> log.warn("{}: {}: {}", subdomain, d.documentId(), d.reason()));
       log.info("{}: deployed {} documents, {} pages, {} motions to {}", subdomain,
           summary.documents(), summary.pages(), summary.motions(), summary.dir());
       return repository.counters(subdomain, Stage.DEPLOY);

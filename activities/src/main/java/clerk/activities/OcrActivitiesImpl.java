@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -78,37 +79,57 @@ public class OcrActivitiesImpl implements OcrActivities {
       throw new BadDocumentException(pdf, "the PDF is no longer on disk (removed while queued)");
     }
     ActivityExecutionContext context = Activity.getExecutionContext();
-    try (TextWriter writer = storage.textWriter(document)) {
-      // Resume after the pages an earlier attempt wrote (each page file there is whole).
-      int first = 1;
-      while (writer.pagesWritten().contains(first)) {
-        first++;
+    try (AttemptHeartbeat heartbeat = new AttemptHeartbeat(context, document.toString(), 0)) {
+      // An attempt Temporal already gave up on must not take the pages over from its successor.
+      heartbeat.checkAlive();
+      try (TextWriter writer = storage.textWriter(document)) {
+        try {
+          return ocrPages(document, pdf, new SiteRepository.PdfFacts(stat.size(), stat.mtime(), sha256),
+              heartbeat, writer);
+        } catch (CancellationException stopped) {
+          // Temporal gave up on this attempt: end with the SDK's reason, nothing more written.
+          throw heartbeat.reason() != null ? heartbeat.reason() : stopped;
+        } catch (BadDocumentException e) {
+          if (!heartbeat.lost()) {
+            writer.discard(); // no attempt reads this file again; other final failures: recordFailure
+          }
+          throw e;
+        }
       }
-      if (first > 1) {
-        log.info("{}: resuming OCR at page {}", document, first);
-      }
-      long[] pageStarted = {System.nanoTime()};
-      OcrSummary summary = ocr.ocr(pdf, first, (page, text, method) -> {
+    }
+  }
+
+  private DocumentOutcome ocrPages(DocumentRef document, Path pdf, SiteRepository.PdfFacts facts,
+      AttemptHeartbeat heartbeat, TextWriter writer) throws IOException {
+    // Resume after the pages an earlier attempt wrote (each page file there is whole).
+    int first = 1;
+    while (writer.pagesWritten().contains(first)) {
+      first++;
+    }
+    if (first > 1) {
+      log.info("{}: resuming OCR at page {}", document, first);
+    }
+    long[] pageStarted = {System.nanoTime()};
+    OcrSummary summary;
+    try {
+      summary = ocr.ocr(pdf, first, (page, text, method) -> {
+        heartbeat.checkAlive(); // an attempt Temporal gave up on writes no page
         writer.writePage(page, text);
-        context.heartbeat(page);
+        heartbeat.progress(page);
         long now = System.nanoTime();
         pageSeconds(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
         pageStarted[0] = now;
-      });
-      summary.warnings().forEach(w -> log.warn("{}: {}", document, w));
-      // Pages first..last came from this attempt, 1..first-1 from earlier ones.
-      int pages = first - 1 + summary.pages();
-      writer.commit(pages);
-      String method = summary.describe() + (first > 1 ? ", resumed at page " + first : "");
-      repository.markOcrCompleted(document, pages, method,
-          new SiteRepository.PdfFacts(stat.size(), stat.mtime(), sha256), storage.textBytes(document));
-      return new DocumentOutcome(document.id(), pages, method);
-    } catch (BadDocumentException e) {
-      // No retry will read this file: leave no partial folder behind.
-      storage.removeText(document);
-      throw e;
+      }, heartbeat::lost);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+    summary.warnings().forEach(w -> log.warn("{}: {}", document, w));
+    // Pages first..last came from this attempt, 1..first-1 from earlier ones.
+    int pages = first - 1 + summary.pages();
+    heartbeat.checkAlive(); // nor commits
+    writer.commit(pages);
+    String method = summary.describe() + (first > 1 ? ", resumed at page " + first : "");
+    repository.markOcrCompleted(document, pages, method, facts, storage.textBytes(document));
+    return new DocumentOutcome(document.id(), pages, method);
   }
 }

@@ -51,7 +51,11 @@ public class SiteActivitiesImpl implements SiteActivities {
 
   @Override
   public StageCounters recordFailure(String subdomain, Stage stage, String documentId, String reason) {
-    return repository.markFailed(subdomain, stage, documentId, reason);
+    StageCounters counters = repository.markFailed(subdomain, stage, documentId, reason);
+    if (stage == Stage.OCR && documentId != null) {
+      inventory.dropPartialText(subdomain, documentId);
+    }
+    return counters;
   }
 
   @Override

@@ -4,6 +4,9 @@ import clerk.activities.db.SiteRepository;
 import clerk.activities.reconcile.DocumentSync;
 import clerk.activities.storage.SiteStorage;
 import clerk.activities.storage.SiteSurvey;
+import clerk.workflows.DocumentRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,20 @@ public final class SiteInventory {
     this.storage = storage;
     this.repository = repository;
     this.documents = new DocumentSync(storage);
+  }
+
+  /**
+   * Deletes the half-written text of a document that failed OCR for good: no attempt resumes from it.
+   * Covers the failures its own attempt could not clean up after (its worker died, it timed out).
+   */
+  public void dropPartialText(String subdomain, String documentId) {
+    String[] kindMeetingDate = documentId.split("/", 3);
+    try {
+      storage.removePartialText(
+          new DocumentRef(subdomain, kindMeetingDate[0], kindMeetingDate[1], kindMeetingDate[2]));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public DocumentSync.Result sync(String subdomain) {

@@ -9,6 +9,9 @@ import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSettings;
 import clerk.activities.sample.SampleDocument;
+import clerk.activities.sample.SamplePdfs;
+import clerk.activities.sample.SamplePdfs.SamplePage;
+import clerk.activities.sample.SamplePdfs.Style;
 import clerk.activities.sample.SampleSites;
 import clerk.activities.sample.TextDistance;
 import clerk.activities.storage.SiteStorage;
@@ -25,6 +28,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -159,6 +163,98 @@ class DocumentActivitiesTest {
     }
     assertThat(noPartialFolders()).isTrue();
     assertThat(repository.counters(SITE, Stage.OCR).completed()).isZero();
+  }
+
+  @Test
+  void anAttemptTemporalGaveUpOnStopsAndWritesNoFurtherPage() throws IOException {
+    DocumentRef d = newDocument("2024-06-04", Style.DIGITAL, Style.SCANNED, Style.SCANNED);
+    // Temporal gives up on the attempt as soon as it has heard of page 1: the answer to that heartbeat
+    // says so (as it does for a cancelled attempt, or one timed out and retried elsewhere).
+    env.setActivityHeartbeatListener(Integer.class, page -> {
+      if (page >= 1) {
+        env.requestCancelActivity();
+      }
+    });
+    OcrActivities watched = env.newActivityStub(OcrActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(Duration.ofMillis(300))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build());
+
+    assertThatThrownBy(() -> watched.ocrDocument(d))
+        .isInstanceOf(CanceledFailure.class);
+
+    // Page 2 was in Tesseract when the answer came: it is never written, nothing is committed, and
+    // page 1 stays for the attempt that takes over.
+    assertThat(partialPages(d)).containsExactly("page-1.txt");
+    assertThat(storage.textPageCount(d)).isZero();
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isZero();
+  }
+
+  @Test
+  void anAttemptThatWillBeRetriedKeepsItsPagesAndTheNextResumesFromThem() throws IOException {
+    DocumentRef d = newDocument("2024-06-11", Style.DIGITAL, Style.SCANNED);
+    // Page 2 needs Tesseract, which cannot start without its language data: worth retrying.
+    TestActivityEnvironment broken = TestActivityEnvironment.newInstance();
+    try {
+      broken.registerActivitiesImplementations(new OcrActivitiesImpl(storage, repository, new DocumentOcr(
+          new OcrSettings("eng", 300, Files.createDirectories(home.resolve("no-tessdata")), false))));
+      OcrActivities failing = broken.newActivityStub(OcrActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build());
+      assertThatThrownBy(() -> failing.ocrDocument(d)).cause()
+          .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.isNonRetryable()).isFalse());
+    } finally {
+      broken.close();
+    }
+    assertThat(partialPages(d)).containsExactly("page-1.txt");
+
+    DocumentOutcome outcome = ocr.ocrDocument(d);
+
+    assertThat(outcome.detail()).isEqualTo("0 text layer, 1 tesseract, resumed at page 2");
+    assertThat(storage.textPageCount(d)).isEqualTo(2);
+    assertThat(noPartialFolders()).isTrue();
+  }
+
+  @Test
+  void aDocumentThatFailsOcrForGoodKeepsNoHalfWrittenText() throws IOException {
+    // Its last attempt died with its worker (or timed out) after writing a page: nobody resumes now.
+    SampleDocument scanned = samples.stream()
+        .filter(x -> !x.corrupt() && x.scannedPages() > 0).findFirst().orElseThrow();
+    try (TextWriter crashed = storage.textWriter(scanned.ref())) {
+      crashed.writePage(1, "page one");
+    }
+
+    site.recordFailure(SITE, Stage.OCR, scanned.ref().id(), "timed out (heartbeat) on every attempt");
+
+    assertThat(noPartialFolders()).isTrue();
+    assertThat(repository.counters(SITE, Stage.OCR).failed()).isEqualTo(1);
+  }
+
+  /** A new PDF in the site, one page of minutes per style, registered as the pipeline would. */
+  DocumentRef newDocument(String date, Style... styles) throws IOException {
+    DocumentRef d = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", date);
+    List<SamplePage> pages = new ArrayList<>();
+    for (Style style : styles) {
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        lines.add("Item " + (pages.size() * 100 + i) + (i % 2 == 0 ? ". Councilmember Vella moved approval"
+            : ". The motion carried by the following vote"));
+      }
+      pages.add(new SamplePage(style, lines));
+    }
+    SamplePdfs.write(storage.pdf(d), pages, 3);
+    site.beginStage(SITE, Stage.OCR);
+    return d;
+  }
+
+  /** The page files in the document's partial folders, whichever attempt wrote them. */
+  List<String> partialPages(DocumentRef d) throws IOException {
+    try (Stream<Path> all = Files.walk(storage.textDir(d).getParent())) {
+      return all.filter(p -> p.getParent().getFileName().toString().endsWith(".partial"))
+          .map(p -> p.getFileName().toString()).filter(n -> n.startsWith("page-")).sorted().toList();
+    }
   }
 
   @Test
@@ -320,6 +416,55 @@ class DocumentActivitiesTest {
     assertThat(siteDir).doesNotExist();
     assertThat(repository.counters(SITE, Stage.OCR).failed()).isZero();
     assertThat(repository.counters(SITE, Stage.COMPILATION).failed()).isZero();
+  }
+
+  @Test
+  void deployFailsOnlyTheDocumentTheBundleCannotTakeAndPublishesTheRest() throws Exception {
+    // Two documents whose pages' 48-bit row ids are equal by chance (see SiteBundleWriterTest).
+    compiledAndExtracted(new DocumentRef(SITE, DocumentRef.MINUTES, "A_B", "2024-01-01"), "Roll call 10748342");
+    compiledAndExtracted(new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-01-02"),
+        "Roll call 2961177");
+    site.beginStage(SITE, Stage.DEPLOY);
+
+    StageCounters deployed = documents.deploySite(SITE);
+
+    assertThat(deployed).isEqualTo(new StageCounters(Stage.DEPLOY, 2, 1, 1));
+    assertThat(repository.failedDocuments(SITE)).singleElement().satisfies(f -> {
+      assertThat(f.documentId()).isEqualTo("minutes/CityCouncil/2024-01-02");
+      assertThat(f.stage()).isEqualTo("deploy");
+      assertThat(f.error()).contains("row id e25f51fdd5b1 of minutes/A_B/2024-01-01 page 1");
+    });
+    assertThat(count("SELECT count(*) FROM documents WHERE deploy_status = 'completed'")).isEqualTo(1);
+    assertThat(home.resolve("deploy").resolve(SITE).resolve("meetings.db")).exists();
+    // Deploying again gives the same verdict, counted once.
+    assertThat(documents.deploySite(SITE)).isEqualTo(deployed);
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  /** A one-page document as compilation and extraction leave it. */
+  void compiledAndExtracted(DocumentRef d, String text) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      try (var s = c.prepareStatement("INSERT INTO documents (subdomain, document_id, kind, meeting, date,"
+          + " ocr_status, compilation_status, extraction_status, pages) VALUES (?, ?, ?, ?, ?, 'completed',"
+          + " 'completed', 'completed', 1)")) {
+        s.setString(1, d.subdomain());
+        s.setString(2, d.id());
+        s.setString(3, d.kind());
+        s.setString(4, d.meeting());
+        s.setString(5, d.date());
+        s.executeUpdate();
+      }
+      try (var s = c.prepareStatement("INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text)"
+          + " VALUES (?, ?, ?, ?, ?, 1, ?)")) {
+        s.setString(1, d.subdomain());
+        s.setString(2, d.id());
+        s.setString(3, d.kind());
+        s.setString(4, d.meeting());
+        s.setString(5, d.date());
+        s.setString(6, text);
+        s.executeUpdate();
+      }
+    }
   }
 
   Map<String, String> texts(Path dir) throws IOException {

@@ -43,8 +43,9 @@ final class PipelineActivities {
   static final ActivityOptions OCR = ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.OCR)
       .setStartToCloseTimeout(Duration.ofHours(2))
-      // OCR heartbeats after every page: a dead worker is noticed within this.
-      .setHeartbeatTimeout(Duration.ofMinutes(2))
+      // OCR heartbeats every few seconds, also while Tesseract reads a page: a dead worker is
+      // noticed within this, independently of CLERK_OCR_PAGE_TIMEOUT.
+      .setHeartbeatTimeout(Duration.ofSeconds(30))
       .setRetryOptions(documentRetries(4))
       .build();
 

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -346,12 +347,41 @@ public final class SiteRepository {
     });
   }
 
-  /** Marks every pending document of the site that completed extraction as deployed. */
+  /** Marks every document of the site that entered deploy as deployed. */
   public void markDeployed(Connection c, String subdomain) throws SQLException {
+    markDeployed(c, subdomain, List.of());
+  }
+
+  /**
+   * Marks every document of the site that entered deploy as deployed, except those the bundle left
+   * out (they are not in it); a deploy error recorded earlier is cleared.
+   */
+  public void markDeployed(Connection c, String subdomain, Collection<String> leftOut) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
-        "UPDATE documents SET deploy_status = 'completed', deploy_at = now(), updated_at = now()"
-            + " WHERE subdomain = ? AND " + entered(Stage.DEPLOY) + " AND deploy_status <> 'completed'")) {
+        "UPDATE documents SET deploy_status = 'completed', deploy_at = now(), updated_at = now(),"
+            + " error = CASE WHEN error_stage = 'deploy' THEN NULL ELSE error END,"
+            + " error_stage = CASE WHEN error_stage = 'deploy' THEN NULL ELSE error_stage END"
+            + " WHERE subdomain = ? AND " + entered(Stage.DEPLOY) + " AND deploy_status <> 'completed'"
+            + " AND NOT (document_id = ANY (?))")) {
       s.setString(1, subdomain);
+      s.setArray(2, c.createArrayOf("text", leftOut.toArray()));
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * Records that the bundle had to leave one document out: it fails deploy with the reason, even if
+   * an earlier bundle held it. A document that has not entered deploy keeps its statuses.
+   */
+  public void markDeployFailed(Connection c, String subdomain, String documentId, String reason)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE documents SET deploy_status = 'failed', deploy_at = now(), updated_at = now(),"
+            + " error_stage = 'deploy', error = ? WHERE subdomain = ? AND document_id = ? AND "
+            + entered(Stage.DEPLOY))) {
+      s.setString(1, reason);
+      s.setString(2, subdomain);
+      s.setString(3, documentId);
       s.executeUpdate();
     }
   }

@@ -1,12 +1,19 @@
 package clerk.activities.deploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -18,10 +25,18 @@ import java.util.List;
  * <p>{@code id} is the text primary key, so the FTS tables key on the implicit rowid. Rows are
  * inserted in a fixed order, so rowids are 1..n and stable for a given database; the file is
  * published read-only and never vacuumed, which is what could renumber an implicit rowid.
+ *
+ * <p>A document's pages go in between {@link #beginDocument()} and {@link #keepDocument} or
+ * {@link #dropDocument}, so a document whose rows cannot be written is left out whole.
  */
 final class MeetingsDb implements AutoCloseable {
   static final String FILE_NAME = "meetings.db";
   static final List<String> TABLES = List.of("minutes", "agendas");
+
+  /** SQLite's primary result codes for a row it refuses (a taken id, a value too big or of a wrong type). */
+  private static final List<Integer> ROW_REFUSED = List.of(18, 19, 20); // TOOBIG, CONSTRAINT, MISMATCH
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection sqlite;
   private final PreparedStatement insertMinutes;
@@ -65,11 +80,21 @@ final class MeetingsDb implements AutoCloseable {
   }
 
   /**
-   * The stable row id: {@code {meeting}_{date}_p{page}}, e.g. {@code CityCouncil_2024-01-16_p1}. Unique
-   * within a table because a document is one (kind, meeting, date).
+   * The row id: the first 12 hex characters of a SHA-256 over the page's kind, meeting, date, page
+   * number and text (the fields civic.band hashes). They are hashed as a JSON array, so two
+   * documents never feed it the same bytes: {@code A / B_2024-01-01} and {@code A_B / 2024-01-01},
+   * one id under the old {@code {meeting}_{date}_p{page}}, hash apart. 48 bits can still collide by
+   * chance (about 1 in 2,000 for a site of 547,000 pages); the bundle then leaves out the later
+   * document alone, naming the other.
    */
-  static String rowId(String meeting, String date, int page) {
-    return meeting + "_" + date + "_p" + page;
+  static String rowId(String kind, String meeting, String date, int page, String text) {
+    try {
+      byte[] fields = JSON.writeValueAsBytes(new Object[] {kind, meeting, date, page, text});
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(fields);
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // strings and a number always serialise; SHA-256 is always there
+    }
   }
 
   /**
@@ -85,7 +110,7 @@ final class MeetingsDb implements AutoCloseable {
   void addPage(String kind, String meeting, String date, int page, String text, String entitiesJson,
       String votesJson) throws SQLException {
     PreparedStatement s = "agendas".equals(kind) ? insertAgendas : insertMinutes;
-    s.setString(1, rowId(meeting, date, page));
+    s.setString(1, rowId(kind, meeting, date, page, text));
     s.setString(2, meeting);
     s.setString(3, date);
     s.setInt(4, page);
@@ -94,6 +119,41 @@ final class MeetingsDb implements AutoCloseable {
     s.setString(7, entitiesJson);
     s.setString(8, votesJson);
     s.executeUpdate();
+  }
+
+  /** Marks where a document's rows start. */
+  Savepoint beginDocument() throws SQLException {
+    return sqlite.setSavepoint();
+  }
+
+  void keepDocument(Savepoint start) throws SQLException {
+    sqlite.releaseSavepoint(start);
+  }
+
+  /** Takes back every row written since {@code start}. */
+  void dropDocument(Savepoint start) throws SQLException {
+    sqlite.rollback(start);
+    sqlite.releaseSavepoint(start);
+  }
+
+  /**
+   * Whether SQLite refused one row for what it holds (its id taken, a value too big), which is that
+   * document's problem; anything else (disk full, I/O) is the bundle's.
+   */
+  static boolean refusedRow(SQLException e) {
+    return ROW_REFUSED.contains(e.getErrorCode() & 0xff);
+  }
+
+  /** The document and page already holding the page's row id ({@code minutes/A_B/2024-01-01 page 1}), or null. */
+  String holderOfId(String kind, String meeting, String date, int page, String text) throws SQLException {
+    String table = "agendas".equals(kind) ? "agendas" : "minutes";
+    try (PreparedStatement s = sqlite.prepareStatement(
+        "SELECT meeting, date, page FROM " + table + " WHERE id = ?")) {
+      s.setString(1, rowId(kind, meeting, date, page, text));
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? kind + "/" + r.getString(1) + "/" + r.getString(2) + " page " + r.getInt(3) : null;
+      }
+    }
   }
 
   /** Indexes the text and commits. */

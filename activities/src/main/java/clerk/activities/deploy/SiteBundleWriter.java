@@ -15,8 +15,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,11 @@ import javax.sql.DataSource;
  * once compilation completed (agendas have no votes to wait for). Everything is read in one
  * repeatable-read transaction, in a fixed order, so the same database gives the same bundle apart
  * from {@code generated_at}. Marking documents deployed is the caller's business, not this class's.
+ *
+ * <p>One document never fails another: a document whose rows cannot be written (SQLite refuses a
+ * row, or finding a page's entities fails) is left out whole, listed in {@code site.json}'s
+ * {@code failed_documents} and in {@link BundleSummary#leftOut()}; the bundle holds the rest. Only a
+ * failure of the bundle itself (the disk, the database) fails the write.
  */
 public final class SiteBundleWriter {
   static final String SITE_JSON = "site.json";
@@ -95,7 +102,7 @@ public final class SiteBundleWriter {
     BundleDirectory.validSubdomain(subdomain);
     BundleSummary built = BundleDirectory.replace(deployDir, subdomain, tmp -> build(db, subdomain, tmp));
     return new BundleSummary(built.documents(), built.pages(), built.motions(),
-        deployDir.resolve(subdomain));
+        deployDir.resolve(subdomain), built.leftOut());
   }
 
   private static BundleSummary build(DataSource db, String subdomain, Path dir) throws IOException {
@@ -109,32 +116,31 @@ public final class SiteBundleWriter {
         ObjectNode site = JSON.createObjectNode();
         site.put("subdomain", subdomain);
         site.put("generated_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        Map<String, int[]> perKind = new HashMap<>(); // kind -> {documents, pages}
-        perKind.put("minutes", new int[2]);
-        perKind.put("agendas", new int[2]);
-        countDocuments(pg, subdomain, perKind);
         site.put("fingerprint", fingerprints(pg, List.of(subdomain)).get(subdomain));
-        int motions;
+        Copied copied;
         try (MeetingsDb meetings = MeetingsDb.create(dbFile)) {
-          motions = copyPages(pg, subdomain, motionsByPage(pg, subdomain), meetings, perKind);
+          copied = copyPages(pg, subdomain, motionsByPage(pg, subdomain), meetings);
           meetings.finish();
         }
-        int documents = perKind.get("minutes")[0] + perKind.get("agendas")[0];
-        int pages = perKind.get("minutes")[1] + perKind.get("agendas")[1];
-        site.put("documents", documents);
-        site.put("pages", pages);
-        site.put("motions", motions);
+        site.put("documents", copied.documents());
+        site.put("pages", copied.pages());
+        site.put("motions", copied.motions);
         for (String kind : MeetingsDb.TABLES) {
-          site.putObject(kind).put("documents", perKind.get(kind)[0]).put("pages", perKind.get(kind)[1]);
+          int[] tally = copied.perKind.get(kind);
+          site.putObject(kind).put("documents", tally[0]).put("pages", tally[1]);
         }
-        site.set("failed_documents", failedDocuments(pg, subdomain));
+        ArrayNode failed = failedDocuments(pg, subdomain);
+        for (BundleSummary.LeftOut d : copied.leftOut) {
+          failed.addObject().put("document_id", d.documentId()).put("stage", "deploy").put("error", d.reason());
+        }
+        site.set("failed_documents", failed);
         Files.writeString(siteJson,
             JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(site) + "\n",
             StandardCharsets.UTF_8);
         pg.commit();
         sync(dbFile);
         sync(siteJson);
-        return new BundleSummary(documents, pages, motions, dir);
+        return new BundleSummary(copied.documents(), copied.pages(), copied.motions, dir, copied.leftOut);
       } finally {
         if (!pg.getAutoCommit()) {
           pg.rollback(); // read-only: nothing to undo, just end the transaction
@@ -142,19 +148,6 @@ public final class SiteBundleWriter {
       }
     } catch (SQLException e) {
       throw new IOException(subdomain + ": cannot build the site bundle: " + e.getMessage(), e);
-    }
-  }
-
-  private static void countDocuments(Connection pg, String subdomain, Map<String, int[]> perKind)
-      throws SQLException {
-    try (PreparedStatement s = pg.prepareStatement(
-        "SELECT d.kind, count(*) FROM documents d WHERE d.subdomain = ? AND " + INCLUDED + " GROUP BY d.kind")) {
-      s.setString(1, subdomain);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          perKind.get(r.getString(1))[0] = r.getInt(2);
-        }
-      }
     }
   }
 
@@ -191,10 +184,56 @@ public final class SiteBundleWriter {
     return documentId + "#" + page;
   }
 
-  /** Streams the included pages into the bundle; returns how many motions landed on them. */
-  private static int copyPages(Connection pg, String subdomain, Map<String, ArrayNode> motions,
-      MeetingsDb meetings, Map<String, int[]> perKind) throws SQLException, JsonProcessingException {
-    int attached = 0;
+  /** What went into meetings.db, per kind, and which documents could not. */
+  private static final class Copied {
+    final Map<String, int[]> perKind = Map.of("minutes", new int[2], "agendas", new int[2]); // {documents, pages}
+    int motions;
+    final List<BundleSummary.LeftOut> leftOut = new ArrayList<>();
+
+    /** Keeps the document's rows, or takes them all back when one could not be written. */
+    void end(DocumentRows doc, MeetingsDb meetings) throws SQLException {
+      if (doc.problem != null) {
+        meetings.dropDocument(doc.start);
+        leftOut.add(new BundleSummary.LeftOut(doc.id, doc.problem));
+        return;
+      }
+      meetings.keepDocument(doc.start);
+      int[] tally = perKind.get(doc.kind);
+      tally[0]++;
+      tally[1] += doc.pages;
+      motions += doc.motions;
+    }
+
+    int documents() {
+      return perKind.get("minutes")[0] + perKind.get("agendas")[0];
+    }
+
+    int pages() {
+      return perKind.get("minutes")[1] + perKind.get("agendas")[1];
+    }
+  }
+
+  /** One document's rows on their way into meetings.db. */
+  private static final class DocumentRows {
+    final String id;
+    final String kind;
+    final Savepoint start;
+    int pages;
+    int motions;
+    /** Why the document cannot be in the bundle; null while it can. */
+    String problem;
+
+    DocumentRows(String id, String kind, Savepoint start) {
+      this.id = id;
+      this.kind = kind;
+      this.start = start;
+    }
+  }
+
+  /** Streams the included pages into the bundle, a document at a time (rows come ordered by document). */
+  private static Copied copyPages(Connection pg, String subdomain, Map<String, ArrayNode> motions,
+      MeetingsDb meetings) throws SQLException, JsonProcessingException {
+    Copied copied = new Copied();
     try (PreparedStatement s = pg.prepareStatement(
         "SELECT d.kind, d.meeting, d.date, p.page, p.text, d.document_id FROM pages p JOIN documents d"
             + " ON d.subdomain = p.subdomain AND d.document_id = p.document_id"
@@ -203,20 +242,56 @@ public final class SiteBundleWriter {
       s.setString(1, subdomain);
       s.setFetchSize(200); // a site can have tens of thousands of pages: stream, don't load them all
       try (ResultSet r = s.executeQuery()) {
+        DocumentRows doc = null;
         while (r.next()) {
-          String kind = r.getString(1);
-          int page = r.getInt(4);
-          String text = r.getString(5);
-          ArrayNode votes = motions.get(pageKey(r.getString(6), page));
-          attached += votes == null ? 0 : votes.size();
-          meetings.addPage(kind, r.getString(2), r.getString(3), page, text,
-              JSON.writeValueAsString(EntityExtractor.extract(text)),
-              votes == null ? "[]" : JSON.writeValueAsString(votes));
-          perKind.get(kind)[1]++;
+          String documentId = r.getString(6);
+          if (doc == null || !doc.id.equals(documentId)) {
+            if (doc != null) {
+              copied.end(doc, meetings);
+            }
+            doc = new DocumentRows(documentId, r.getString(1), meetings.beginDocument());
+          }
+          if (doc.problem == null) {
+            doc.problem = copyPage(doc, r.getString(2), r.getString(3), r.getInt(4), r.getString(5), motions,
+                meetings);
+          }
+        }
+        if (doc != null) {
+          copied.end(doc, meetings);
         }
       }
     }
-    return attached;
+    return copied;
+  }
+
+  /** Writes one page's row; returns why its document cannot be in the bundle, or null. */
+  private static String copyPage(DocumentRows doc, String meeting, String date, int page, String text,
+      Map<String, ArrayNode> motions, MeetingsDb meetings) throws SQLException, JsonProcessingException {
+    String entities;
+    try {
+      entities = JSON.writeValueAsString(EntityExtractor.extract(text));
+    } catch (RuntimeException | StackOverflowError e) {
+      // Pattern matching over pathological OCR output can blow the stack: that page's problem.
+      return "left out of the bundle: page " + page + ": finding its entities failed (" + e + ")";
+    }
+    ArrayNode votes = motions.get(pageKey(doc.id, page));
+    try {
+      meetings.addPage(doc.kind, meeting, date, page, text, entities,
+          votes == null ? "[]" : JSON.writeValueAsString(votes));
+    } catch (SQLException e) {
+      if (!MeetingsDb.refusedRow(e)) {
+        throw e;
+      }
+      String holder = meetings.holderOfId(doc.kind, meeting, date, page, text);
+      return holder == null
+          ? "left out of the bundle: page " + page + ": SQLite refused its row: " + e.getMessage()
+          : "left out of the bundle: page " + page + " has the row id "
+              + MeetingsDb.rowId(doc.kind, meeting, date, page, text) + " of " + holder
+              + " (12 hex characters of a hash, equal by chance); rename one of the two PDFs";
+    }
+    doc.pages++;
+    doc.motions += votes == null ? 0 : votes.size();
+    return null;
   }
 
   /** Documents left out because a stage failed them for good, with the reason. */

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSObject;
@@ -71,10 +73,20 @@ public final class DocumentOcr {
    * @param firstPage 1-based; earlier pages are skipped (resuming a document half done). Past the
    *     last page nothing is done.
    * @throws BadDocumentException the file is not a readable PDF (empty, not a PDF, encrypted,
-   *     corrupt, truncated, no pages, a page too large to render)
+   *     corrupt, truncated, no pages, a page too large to render, an image too large to decode)
    * @throws IOException Tesseract or the sink failed; worth retrying
    */
   public OcrSummary ocr(Path pdf, int firstPage, PageSink sink) throws IOException {
+    return ocr(pdf, firstPage, sink, () -> false);
+  }
+
+  /**
+   * {@link #ocr(Path, int, PageSink)} that stops as soon as {@code stop} says so: before the next
+   * page, and inside Tesseract between words.
+   *
+   * @throws CancellationException when it stopped because {@code stop} said so
+   */
+  public OcrSummary ocr(Path pdf, int firstPage, PageSink sink, BooleanSupplier stop) throws IOException {
     if (firstPage < 1) {
       throw new IllegalArgumentException("firstPage is 1-based, got " + firstPage);
     }
@@ -85,7 +97,7 @@ public final class DocumentOcr {
         throw new BadDocumentException(pdf, "the PDF has no pages");
       }
       document.setResourceCache(new NoImageCache());
-      return new Run(pdf, document).pages(firstPage, pages, sink);
+      return new Run(pdf, document, stop).pages(firstPage, pages, sink);
     } catch (StackOverflowError e) {
       // Deeply nested or cyclic structures in a hostile PDF; the thread survives.
       throw new BadDocumentException(pdf, "corrupt PDF: structure nested too deeply", e);
@@ -96,19 +108,24 @@ public final class DocumentOcr {
   private final class Run {
     private final Path pdf;
     private final PDDocument document;
+    private final BooleanSupplier stop;
     private final List<String> warnings = new ArrayList<>();
     private PDFRenderer renderer;
     private EnginePool.Key engineKey;
     private int textLayerPages;
     private int ocrPages;
 
-    Run(Path pdf, PDDocument document) {
+    Run(Path pdf, PDDocument document, BooleanSupplier stop) {
       this.pdf = pdf;
       this.document = document;
+      this.stop = stop;
     }
 
     OcrSummary pages(int firstPage, int lastPage, PageSink sink) throws IOException {
       for (int n = firstPage; n <= lastPage; n++) {
+        if (stop.getAsBoolean()) {
+          throw new CancellationException("OCR stopped before page " + n);
+        }
         int number = n;
         PDPage page = pdfStep(number, () -> document.getPage(number0(number)));
         String layer = settings.forceOcr() ? null : textLayer(number);
@@ -158,7 +175,10 @@ public final class DocumentOcr {
       TesseractEngine engine = EnginePool.borrow(key);
       String text;
       try {
-        text = engine.read(image, dpi, settings.pageTimeout());
+        text = engine.read(image, dpi, settings.pageTimeout(), stop);
+      } catch (CancellationException e) {
+        EnginePool.giveBack(key, engine); // stopped like at its deadline: still good
+        throw e;
       } catch (TesseractEngine.PageTimeoutException e) {
         // The same page would hang again on a retry: the document fails, with the page named.
         EnginePool.giveBack(key, engine);
@@ -192,7 +212,7 @@ public final class DocumentOcr {
 
     private BufferedImage render(int number) throws IOException {
       if (renderer == null) {
-        renderer = new PDFRenderer(document);
+        renderer = new BoundedRenderer(document);
       }
       try {
         // Gray, and turned upright according to the page's /Rotate.
@@ -246,6 +266,8 @@ public final class DocumentOcr {
     private <T> T pdfStep(int number, PdfStep<T> step) {
       try {
         return step.run();
+      } catch (ImageLimit.TooLargeException e) {
+        throw new BadDocumentException(pdf, "page " + number + " " + e.getMessage());
       } catch (IOException | RuntimeException e) {
         throw new BadDocumentException(pdf, "corrupt PDF: page " + number + ": " + e.getMessage(), e);
       }

@@ -99,6 +99,9 @@ final class PageImage {
       return null;
     }
     PDXObject xobject = resources.getXObject(drawn);
+    if (xobject instanceof PDImageXObject image) {
+      ImageLimit.check(image); // before pixels() decodes it
+    }
     if (!(xobject instanceof PDImageXObject image) || image.isStencil() || image.getSoftMask() != null
         || image.getMask() != null || (long) image.getWidth() * image.getHeight() > maxPixels) {
       return null;

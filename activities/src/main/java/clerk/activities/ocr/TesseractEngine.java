@@ -7,9 +7,12 @@ import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import net.sourceforge.tess4j.ITessAPI;
 import net.sourceforge.tess4j.ITessAPI.TessBaseAPI;
 import net.sourceforge.tess4j.ITessAPI.TessPageSegMode;
@@ -80,6 +83,17 @@ final class TesseractEngine implements AutoCloseable {
    * engine stays usable; no thread is abandoned in native code.
    */
   String read(BufferedImage image, int dpi, Duration timeout) throws IOException {
+    return read(image, dpi, timeout, () -> false);
+  }
+
+  /**
+   * {@link #read(BufferedImage, int, Duration)} that also stops, the same way, as soon as {@code stop}
+   * says so (Tesseract asks between words): a page of an attempt nobody waits for any more is not
+   * finished.
+   *
+   * @throws CancellationException when it stopped because {@code stop} said so
+   */
+  String read(BufferedImage image, int dpi, Duration timeout, BooleanSupplier stop) throws IOException {
     if (closed) {
       throw new IllegalStateException("engine closed");
     }
@@ -96,12 +110,18 @@ final class TesseractEngine implements AutoCloseable {
       // After SetImage, which resets it; without it Tesseract guesses and warns on stderr.
       api.TessBaseAPISetSourceResolution(handle, dpi);
       ITessAPI.ETEXT_DESC monitor = api.TessMonitorCreate();
+      ITessAPI.TessCancelFunc cancel = (cancelThis, words) -> stop.getAsBoolean();
       int recognized;
       try {
         api.TessMonitorSetDeadlineMSecs(monitor, (int) timeout.toMillis());
+        api.TessMonitorSetCancelFunc(monitor, cancel);
         recognized = api.TessBaseAPIRecognize(handle, monitor);
       } finally {
         api.TessMonitorDelete(monitor);
+        Reference.reachabilityFence(cancel); // native code holds the callback until here
+      }
+      if (recognized != 0 && stop.getAsBoolean()) {
+        throw new CancellationException("Tesseract stopped: the page is no longer wanted");
       }
       if (recognized != 0) {
         throw new PageTimeoutException("Tesseract gave up after " + timeout.toSeconds()

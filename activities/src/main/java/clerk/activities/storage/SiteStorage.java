@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +38,10 @@ public final class SiteStorage {
   private static final Pattern SUBDOMAIN =
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
   static final String AGENDAS_DIR = "_agendas";
+  /** Four, two and two ASCII digits: the shape of a date before the calendar is asked. */
+  private static final Pattern DATE_SHAPE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
   private final Path root;
 
@@ -74,6 +82,29 @@ public final class SiteStorage {
     return value;
   }
 
+  /**
+   * Returns a document's date when it is a real calendar day written {@code YYYY-MM-DD}, the form
+   * civic.band's fetchers write ({@code 2024-01-15}). The one rule for dates: the survey skips (and
+   * lists) a PDF whose name breaks it, so a name like {@code minutes-final.pdf} or
+   * {@code B_2024-01-01.pdf} never becomes a document.
+   */
+  public static String validateDate(String date) {
+    validateName("date", date);
+    boolean valid = DATE_SHAPE.matcher(date).matches();
+    if (valid) {
+      try {
+        LocalDate.parse(date, DATE);
+      } catch (DateTimeParseException e) {
+        valid = false; // 2024-02-30, 2023-13-01
+      }
+    }
+    if (!valid) {
+      throw new InvalidNameException("invalid date \"" + printable(date)
+          + "\": the file name must be a calendar date YYYY-MM-DD, e.g. 2024-01-15.pdf");
+    }
+    return date;
+  }
+
   private static String printable(String s) {
     return s == null ? "null" : s.replace("\u0000", "\\0");
   }
@@ -109,7 +140,7 @@ public final class SiteStorage {
 
   public Path pdf(DocumentRef d) {
     return inside(kindDir(d).resolve("pdfs").resolve(validateName("meeting", d.meeting()))
-        .resolve(validateName("date", d.date()) + ".pdf"));
+        .resolve(validateDate(d.date()) + ".pdf"));
   }
 
   public Path textDir(DocumentRef d) {
@@ -117,6 +148,8 @@ public final class SiteStorage {
   }
 
   Path meetingTextDir(DocumentRef d) {
+    // Only a safe path segment, not a valid date: the text of a document whose name no longer
+    // passes validateDate must still be removable.
     validateName("date", d.date());
     return inside(kindDir(d).resolve("txt").resolve(validateName("meeting", d.meeting())));
   }
@@ -261,7 +294,10 @@ public final class SiteStorage {
     }
   }
 
-  /** Text folders {@code txt/{meeting}/{date}/} and half-written {@code .{date}.partial/} ones. */
+  /**
+   * Text folders {@code txt/{meeting}/{date}/}, and the half-written ones of OCR attempts
+   * ({@code .{date}.{token}.partial/}).
+   */
   private static void surveyTexts(String kind, Path site, Path txt, SiteSurvey.Fingerprint fingerprint,
       Map<String, SiteSurvey.Text> texts, Set<String> partials, Runnable progress) {
     if (!Files.isDirectory(txt)) {
@@ -278,7 +314,7 @@ public final class SiteStorage {
           continue;
         }
         String name = folder.getFileName().toString();
-        boolean partial = name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX);
+        String partialDate = TextWriter.partialDate(name);
         Set<Integer> pages = new TreeSet<>();
         int files = 0;
         long bytes = 0;
@@ -297,9 +333,8 @@ public final class SiteStorage {
             empty += attrs.size() == 0 ? 1 : 0;
           }
         }
-        if (partial) {
-          String date = name.substring(1, name.length() - PARTIAL_SUFFIX.length());
-          partials.add(kind + "/" + meeting + "/" + date);
+        if (partialDate != null) {
+          partials.add(kind + "/" + meeting + "/" + partialDate);
         } else if (!name.startsWith(".") && files > 0) {
           int n = pages.size();
           int complete = pages.contains(1) && pages.contains(n) ? n : 0;
@@ -358,7 +393,7 @@ public final class SiteStorage {
 
   /** Whether a crashed OCR attempt left a half-written text folder for the document. */
   public boolean hasPartialText(DocumentRef d) {
-    return Files.isDirectory(TextWriter.partialDir(this, d));
+    return !TextWriter.partialDirs(meetingTextDir(d), d.date()).isEmpty();
   }
 
   /** SHA-256 of the document's PDF, hex. */
@@ -398,13 +433,23 @@ public final class SiteStorage {
     return bytes;
   }
 
-  /** A writer for the document's text; pages an earlier attempt wrote are kept for it. */
+  /**
+   * A writer for the document's text, with a partial folder of its own that holds the pages of the
+   * earlier attempt that got furthest (taken over from it: see {@link TextWriter}).
+   */
   public TextWriter textWriter(DocumentRef d) throws IOException {
-    return new TextWriter(textDir(d), TextWriter.partialDir(this, d));
+    return TextWriter.open(textDir(d), meetingTextDir(d), d.date());
   }
 
   public void removeText(DocumentRef d) throws IOException {
     TextWriter.deleteTree(textDir(d));
-    TextWriter.deleteTree(TextWriter.partialDir(this, d));
+    removePartialText(d);
+  }
+
+  /** Deletes the half-written text of every attempt at the document. */
+  public void removePartialText(DocumentRef d) throws IOException {
+    for (Path partial : TextWriter.partialDirs(meetingTextDir(d), d.date())) {
+      TextWriter.deleteTree(partial);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package clerk.activities.storage;
 
-import clerk.workflows.DocumentRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -19,24 +22,85 @@ import java.util.stream.Stream;
 
 /**
  * Writes one document's page texts so that its text folder appears whole or not at all: pages go to a
- * hidden partial folder ({@code txt/{meeting}/.{date}.partial/}), each page by temp file and rename,
- * and {@link #commit} renames the folder into place. Pages of a crashed attempt stay in the partial
- * folder, so the next attempt resumes after them.
+ * hidden partial folder, each page by temp file and rename, and {@link #commit} renames the folder
+ * into place. Pages of a crashed attempt stay in its partial folder, so the next attempt resumes
+ * after them.
+ *
+ * <p>Each writer (one per OCR attempt) owns a partial folder of its own,
+ * {@code txt/{meeting}/.{date}.{token}.partial/}, and takes over an earlier attempt's pages by
+ * renaming that attempt's folder to its own name. An earlier attempt that is still running (Temporal
+ * gave up on it, its thread did not notice yet) thereby loses its folder: its next page write and
+ * its commit fail, and it can never write into, or commit, the pages of the attempt that replaced it.
  */
 public final class TextWriter implements AutoCloseable {
   private static final Pattern PAGE = Pattern.compile("page-([1-9][0-9]*)\\.txt");
+  /** {@code .{date}.partial} (before attempts owned their folders) or {@code .{date}.{token}.partial}. */
+  private static final Pattern PARTIAL = Pattern.compile("\\.(.+?)(?:\\.[0-9a-f]{12})?\\.partial");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path target;
   private final Path partial;
 
-  TextWriter(Path target, Path partial) throws IOException {
+  private TextWriter(Path target, Path partial) {
     this.target = target;
     this.partial = partial;
-    Files.createDirectories(partial);
   }
 
-  static Path partialDir(SiteStorage storage, DocumentRef d) {
-    return storage.meetingTextDir(d).resolve("." + d.date() + SiteStorage.PARTIAL_SUFFIX);
+  /**
+   * A writer with a partial folder of its own, holding the pages of the earlier attempt that got
+   * furthest (taken over by rename); other attempts' leftovers are deleted.
+   */
+  static TextWriter open(Path target, Path meetingDir, String date) throws IOException {
+    Files.createDirectories(meetingDir);
+    Path own = meetingDir.resolve("." + date + "." + token() + SiteStorage.PARTIAL_SUFFIX);
+    while (true) {
+      List<Path> earlier = partialDirs(meetingDir, date);
+      earlier.sort(Comparator.comparingInt((Path dir) -> pages(dir).size()).reversed());
+      if (earlier.isEmpty()) {
+        Files.createDirectory(own);
+        break;
+      }
+      try {
+        Files.move(earlier.get(0), own, StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException gone) {
+        continue; // committed or taken over meanwhile: look again
+      }
+      for (Path stale : earlier.subList(1, earlier.size())) {
+        deleteTree(stale);
+      }
+      break;
+    }
+    return new TextWriter(target, own);
+  }
+
+  private static String token() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** The date a partial folder's name is for; null when the name is not a partial folder's. */
+  static String partialDate(String folderName) {
+    Matcher m = PARTIAL.matcher(folderName);
+    return m.matches() ? m.group(1) : null;
+  }
+
+  /** Every partial folder of the document in its meeting's text folder, whichever attempt wrote it. */
+  static List<Path> partialDirs(Path meetingDir, String date) {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(meetingDir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(meetingDir)) {
+      for (Path p : entries) {
+        if (date.equals(partialDate(p.getFileName().toString())) && Files.isDirectory(p)) {
+          out.add(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   static String pageFile(int n) {
@@ -111,10 +175,22 @@ public final class TextWriter implements AutoCloseable {
       old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
       Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     }
-    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      if (old != null) {
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE); // the partial folder was taken over
+      }
+      throw e;
+    }
     if (old != null) {
       deleteTree(old);
     }
+  }
+
+  /** Deletes this writer's pages: for a document that failed for good, which no attempt resumes. */
+  public void discard() throws IOException {
+    deleteTree(partial);
   }
 
   /** Keeps the partial folder: its pages are how the next attempt resumes. */

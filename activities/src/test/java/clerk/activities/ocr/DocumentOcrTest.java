@@ -28,6 +28,10 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import org.apache.pdfbox.pdmodel.graphics.color.PDDeviceGray;
+import org.apache.pdfbox.cos.COSName;
+import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,6 +173,32 @@ class DocumentOcrTest {
   }
 
   @Test
+  void ocrStopsBeforeTheNextPageWhenAskedTo() throws IOException {
+    Path pdf = pdf("stop.pdf", page(Style.DIGITAL, ROLL_CALL), page(Style.DIGITAL, MOTION));
+    List<Integer> written = new ArrayList<>();
+
+    assertThatThrownBy(() -> ocr.ocr(pdf, 1, (n, text, method) -> written.add(n), () -> !written.isEmpty()))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(written).containsExactly(1);
+  }
+
+  @Test
+  void tesseractStopsInTheMiddleOfAPageWhenAskedToAndItsEngineStaysGood() throws IOException {
+    Path pdf = pdf("stop-scan.pdf", page(Style.SCANNED, MOTION));
+    // Asked once before the page, then by Tesseract between words: the third time says stop.
+    int[] asked = {0};
+    List<Integer> written = new ArrayList<>();
+
+    assertThatThrownBy(() -> ocr.ocr(pdf, 1, (n, text, method) -> written.add(n), () -> ++asked[0] > 2))
+        .isInstanceOf(java.util.concurrent.CancellationException.class)
+        .hasMessageContaining("Tesseract stopped");
+    assertThat(written).isEmpty();
+
+    Pages again = run(ocr, pdf, 1);
+    assertThat(cer(String.join("\n", MOTION), again.texts.get(0))).isLessThan(0.05);
+  }
+
+  @Test
   void blankScanIsReportedAsSuspicious() throws IOException {
     Path pdf = dir.resolve("blank-scan.pdf");
     try (PDDocument document = new PDDocument()) {
@@ -285,6 +315,103 @@ class DocumentOcrTest {
     }
 
     assertBad(pdf, "megapixels");
+  }
+
+  // --- images too large to decode: refused from what they declare, in the normal test heap ---
+
+  @Test
+  void aHugeImageDrawnSmallIsRefusedBeforeItIsDecoded() throws IOException {
+    // 40000 x 40000 1-bit pixels (200 MB raw, 6.4 GB as PDFBox's RGB) that deflate to 200 KB.
+    Path pdf = pageWith(dir.resolve("huge-flate.pdf"), document -> new PDImageXObject(document,
+        new ByteArrayInputStream(deflatedZeros(40_000 / 8, 40_000)), COSName.FLATE_DECODE, 40_000, 40_000, 1,
+        PDDeviceGray.INSTANCE), 72);
+
+    assertThat(Files.size(pdf)).isLessThan(1_000_000);
+    assertBad(pdf, "page 1 holds a 40000 x 40000 image (1600 megapixels): decoding it would take 6400 MB,"
+        + " more than the 400 MB a page may use; refusing to OCR it");
+  }
+
+  @Test
+  void aJpegWhoseHeaderDeclaresAHugeImageIsRefusedWhateverItsDictionarySays() throws IOException {
+    // The dictionary says 100 x 100; the JPEG decoder would size its raster by the header's 40000 x 40000.
+    for (float width : new float[] {612, 72}) { // a full-page scan (read as it is), a small picture (rendered)
+      Path pdf = pageWith(dir.resolve("huge-jpeg-" + (int) width + ".pdf"), document -> new PDImageXObject(
+          document, new ByteArrayInputStream(jpegDeclaring(40_000, 40_000)), COSName.DCT_DECODE, 100, 100, 8,
+          PDDeviceGray.INSTANCE), width);
+
+      assertBad(pdf, "page 1 holds a 40000 x 40000 image (1600 megapixels)");
+    }
+  }
+
+  @Test
+  void aCcittScanOfAHugePageIsRefused() throws IOException {
+    // A Group 4 stream of 40000 white rows, one bit each: 5 KB.
+    byte[] g4 = new byte[40_000 / 8 + 3];
+    Arrays.fill(g4, 0, 40_000 / 8, (byte) 0xff);
+    g4[g4.length - 3] = 0x00;
+    g4[g4.length - 2] = 0x10;
+    g4[g4.length - 1] = 0x01; // EOFB
+    Path pdf = pageWith(dir.resolve("huge-ccitt.pdf"), document -> {
+      PDImageXObject image = new PDImageXObject(document, new ByteArrayInputStream(g4),
+          COSName.CCITTFAX_DECODE, 40_000, 40_000, 1, PDDeviceGray.INSTANCE);
+      org.apache.pdfbox.cos.COSDictionary parms = new org.apache.pdfbox.cos.COSDictionary();
+      parms.setInt(COSName.K, -1);
+      parms.setInt(COSName.COLUMNS, 40_000);
+      parms.setInt(COSName.ROWS, 40_000);
+      image.getCOSObject().setItem(COSName.DECODE_PARMS, parms);
+      return image;
+    }, 612);
+
+    assertBad(pdf, "page 1 holds a 40000 x 40000 image");
+  }
+
+  @FunctionalInterface
+  private interface ImageMaker {
+    PDImageXObject make(PDDocument document) throws IOException;
+  }
+
+  /** A letter page with nothing on it but the image, drawn {@code width} points wide from the corner. */
+  private static Path pageWith(Path pdf, ImageMaker image, float width) throws IOException {
+    try (PDDocument document = new PDDocument()) {
+      PDPage page = new PDPage(PDRectangle.LETTER);
+      document.addPage(page);
+      float height = width == 612 ? 792 : width;
+      try (var content = new PDPageContentStream(document, page)) {
+        content.drawImage(image.make(document), 0, 0, width, height);
+      }
+      document.save(pdf.toFile());
+    }
+    return pdf;
+  }
+
+  /** {@code rows} rows of {@code rowBytes} zero bytes, deflated a row at a time. */
+  private static byte[] deflatedZeros(int rowBytes, int rows) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (var deflate = new java.util.zip.DeflaterOutputStream(out)) {
+      byte[] row = new byte[rowBytes];
+      for (int i = 0; i < rows; i++) {
+        deflate.write(row);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** A small gray JPEG whose frame header (SOF0) is rewritten to declare {@code width x height}. */
+  private static byte[] jpegDeclaring(int width, int height) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(16, 16,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "jpeg", out);
+    byte[] jpeg = out.toByteArray();
+    for (int i = 2; i + 8 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xc0) {
+        jpeg[i + 5] = (byte) (height >> 8);
+        jpeg[i + 6] = (byte) height;
+        jpeg[i + 7] = (byte) (width >> 8);
+        jpeg[i + 8] = (byte) width;
+        return jpeg;
+      }
+    }
+    throw new IllegalStateException("no SOF0 marker in the JPEG ImageIO wrote");
   }
 
   @Test

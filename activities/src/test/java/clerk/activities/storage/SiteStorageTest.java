@@ -79,6 +79,51 @@ class SiteStorageTest {
   }
 
   @Test
+  void anAttemptWhosePagesASuccessorTookOverCanNeitherWriteNorCommitThere() throws IOException {
+    // The old attempt is still running: Temporal gave up on it and started another, it has not noticed.
+    TextWriter old = storage.textWriter(fivePages);
+    old.writePage(1, "one");
+    TextWriter next = storage.textWriter(fivePages);
+    assertThat(next.pagesWritten()).as("the pages are taken over").containsExactly(1);
+
+    assertThatThrownBy(() -> old.writePage(2, "two, from the old attempt")).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> old.commit(1)).isInstanceOf(IOException.class);
+    old.discard(); // a failing old attempt cleaning up after itself touches nothing of the successor's
+
+    assertThat(next.pagesWritten()).containsExactly(1);
+    assertThat(storage.isTextComplete(fivePages)).isFalse();
+    next.writePage(2, "two");
+    next.commit(2);
+    assertThat(storage.readPages(fivePages)).containsExactly("one", "two");
+    assertThat(storage.hasPartialText(fivePages)).isFalse();
+  }
+
+  @Test
+  void theAttemptThatGotFurthestIsResumedAndOtherLeftoversGo() throws IOException {
+    Path meeting = Files.createDirectories(root.resolve(SITE + "/txt/CityCouncil"));
+    // Left by a worker from before attempts owned their folders, and by two crashed attempts.
+    Path legacy = Files.createDirectories(meeting.resolve(".2024-01-15.partial"));
+    Files.writeString(legacy.resolve("page-1.txt"), "one (legacy)");
+    Path furthest = Files.createDirectories(meeting.resolve(".2024-01-15.0123456789ab.partial"));
+    for (int n = 1; n <= 3; n++) {
+      Files.writeString(furthest.resolve("page-" + n + ".txt"), "page " + n);
+    }
+    Files.createDirectories(meeting.resolve(".2024-01-15.ba9876543210.partial"));
+    Files.createDirectories(meeting.resolve(".2024-02-05.partial")); // another document's
+    assertThat(storage.survey(SITE).documents()).filteredOn(SiteSurvey.DiskDocument::partial)
+        .extracting(SiteSurvey.DiskDocument::ref).containsExactly(fivePages, onePage);
+
+    try (TextWriter w = storage.textWriter(fivePages)) {
+      assertThat(w.pagesWritten()).containsExactly(1, 2, 3);
+    }
+    try (var folders = Files.list(meeting)) {
+      assertThat(folders.map(p -> p.getFileName().toString()))
+          .hasSize(2).contains(".2024-02-05.partial").anySatisfy(name -> assertThat(name)
+              .matches("\\.2024-01-15\\.[0-9a-f]{12}\\.partial").isNotEqualTo(furthest.getFileName().toString()));
+    }
+  }
+
+  @Test
   void committingAgainReplacesTheTextWhole() throws IOException {
     ocr(fivePages, 5);
     ocr(fivePages, 2);
@@ -150,5 +195,46 @@ class SiteStorageTest {
         .anySatisfy(p -> assertThat(p).contains("2024-05-01.PDF: the extension must be lowercase"));
     assertThat(storage.scan("missing.ca.us").problems()).singleElement()
         .satisfies(p -> assertThat(p).contains("no such site folder"));
+  }
+
+  @Test
+  void aPdfWhoseNameIsNotACalendarDateIsSkippedAndListed() throws IOException {
+    Path council = root.resolve(SITE + "/pdfs/CityCouncil");
+    List<String> bad = List.of("minutes-final.pdf", "2024-02-30.pdf", "2023-02-29.pdf", "2024-1-5.pdf",
+        "2024-01-15-special.pdf", "20240115.pdf", "\uff12\uff10\uff12\uff14-01-15.pdf");
+    for (String name : bad) {
+      Files.writeString(council.resolve(name), "%PDF-1.7");
+    }
+    // The two files whose names once mapped to the same bundle row: only the dated one is a document.
+    Files.createDirectories(root.resolve(SITE + "/pdfs/A"));
+    Files.createDirectories(root.resolve(SITE + "/pdfs/A_B"));
+    Files.writeString(root.resolve(SITE + "/pdfs/A/B_2024-01-01.pdf"), "%PDF-1.7");
+    Files.writeString(root.resolve(SITE + "/pdfs/A_B/2024-01-01.pdf"), "%PDF-1.7");
+    Files.writeString(council.resolve("2024-02-29.pdf"), "%PDF-1.7"); // a leap day is a date
+
+    SiteStorage.Scan scan = storage.scan(SITE);
+
+    assertThat(scan.documents()).extracting(DocumentRef::id).containsExactly(
+        "agendas/CityCouncil/2024-01-15", "minutes/A_B/2024-01-01", "minutes/CityCouncil/2024-01-15",
+        "minutes/CityCouncil/2024-02-05", "minutes/CityCouncil/2024-02-29");
+    assertThat(scan.problems()).hasSize(bad.size() + 1).allSatisfy(p -> assertThat(p)
+        .contains("invalid date").contains("must be a calendar date YYYY-MM-DD"));
+    assertThat(scan.problems()).anySatisfy(p -> assertThat(p).endsWith(
+        "pdfs/A/B_2024-01-01.pdf: invalid date \"B_2024-01-01\": the file name must be a calendar date"
+            + " YYYY-MM-DD, e.g. 2024-01-15.pdf"));
+    assertThatThrownBy(() -> storage.pdf(new DocumentRef(SITE, "minutes", "CityCouncil", "minutes-final")))
+        .isInstanceOf(InvalidNameException.class).hasMessageContaining("invalid date \"minutes-final\"");
+  }
+
+  @Test
+  void theTextOfADocumentWhoseNameIsNoLongerValidCanStillBeRemoved() throws IOException {
+    // OCRed before dates were checked; the next comparison removes the document and its text.
+    DocumentRef old = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "minutes-final");
+    Path text = Files.createDirectories(root.resolve(SITE + "/txt/CityCouncil/minutes-final"));
+    Files.writeString(text.resolve("page-1.txt"), "old text");
+
+    storage.removeText(old);
+
+    assertThat(text).doesNotExist();
   }
 }
