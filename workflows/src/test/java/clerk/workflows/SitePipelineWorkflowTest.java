@@ -443,6 +443,11 @@ class SitePipelineWorkflowTest {
       while (site.successes(Stage.OCR, first) < 2) {
         Thread.sleep(10);
       }
+      // Its batch reports to the pipeline just after the activity ends.
+      for (long deadline = System.nanoTime() + 10_000_000_000L;
+          workflow.progress().inFlight().size() > 1 && System.nanoTime() < deadline; ) {
+        Thread.sleep(10);
+      }
       assertThat(workflow.progress().lastReconciliation()).isEqualTo("reconciliation: text of " + first + " missing");
       assertThat(workflow.progress().inFlight()).containsExactly(last);
     } finally {
