@@ -4,6 +4,7 @@ import clerk.activities.db.SiteRepository;
 import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSummary;
 import clerk.activities.ocr.PageMethod;
+import clerk.activities.storage.PageRanges;
 import clerk.activities.storage.SiteStorage;
 import clerk.activities.storage.TextWriter;
 import clerk.workflows.DocumentOutcome;
@@ -69,14 +70,19 @@ public class OcrActivitiesImpl implements OcrActivities {
       return new DocumentOutcome(document.id(), done, "text already on disk");
     }
     Path pdf = storage.pdf(document);
-    // What the PDF is before OCR reads it: a change while OCR runs shows at the next comparison.
-    SiteStorage.PdfStat stat;
-    String sha256;
-    try {
-      stat = storage.pdfStat(document);
-      sha256 = storage.sha256(document);
-    } catch (java.nio.file.NoSuchFileException gone) {
-      throw new BadDocumentException(pdf, "the PDF is no longer on disk (removed while queued)");
+    SiteRepository.PdfFacts facts = pdfFacts(document, pdf);
+    PageRanges ranges = storage.ranges(document);
+    int pages = ocr.pageCount(pdf);
+    if (pages > OcrActivities.SPLIT_ABOVE) {
+      // A long document: its ranges go to several OCR activities at once. The PDF's facts are kept
+      // with the ranges, so the document records the file its first range read.
+      if (ranges.readNote(PDF_NOTE) == null) {
+        ranges.writeNote(PDF_NOTE, facts.size() + " " + facts.mtime() + " " + facts.sha256());
+      }
+      ocrRange(document, pdf, 1, OcrActivities.RANGE_PAGES);
+      int count = (pages + OcrActivities.RANGE_PAGES - 1) / OcrActivities.RANGE_PAGES;
+      return DocumentOutcome.split(document.id(), pages,
+          pages + " pages in " + count + " ranges of " + OcrActivities.RANGE_PAGES);
     }
     ActivityExecutionContext context = Activity.getExecutionContext();
     try (AttemptHeartbeat heartbeat = new AttemptHeartbeat(context, document.toString(), 0)) {
@@ -84,8 +90,7 @@ public class OcrActivitiesImpl implements OcrActivities {
       heartbeat.checkAlive();
       try (TextWriter writer = storage.textWriter(document)) {
         try {
-          return ocrPages(document, pdf, new SiteRepository.PdfFacts(stat.size(), stat.mtime(), sha256),
-              heartbeat, writer);
+          return ocrPages(document, pdf, facts, heartbeat, writer);
         } catch (CancellationException stopped) {
           // Temporal gave up on this attempt: end with the SDK's reason, nothing more written.
           throw heartbeat.reason() != null ? heartbeat.reason() : stopped;
@@ -97,6 +102,96 @@ public class OcrActivitiesImpl implements OcrActivities {
         }
       }
     }
+  }
+
+  private static final String PDF_NOTE = "pdf";
+
+  /** What the PDF is before OCR reads it: a change while OCR runs shows at the next comparison. */
+  private SiteRepository.PdfFacts pdfFacts(DocumentRef document, Path pdf) throws IOException {
+    try {
+      SiteStorage.PdfStat stat = storage.pdfStat(document);
+      return new SiteRepository.PdfFacts(stat.size(), stat.mtime(), storage.sha256(document));
+    } catch (java.nio.file.NoSuchFileException gone) {
+      throw new BadDocumentException(pdf, "the PDF is no longer on disk (removed while queued)");
+    }
+  }
+
+  @Override
+  public DocumentOutcome ocrPages(DocumentRef document, int first, int last) {
+    return Failures.badInputIsFinal(() -> {
+      storage.requireSiteDir(document.subdomain());
+      String how = ocrRange(document, storage.pdf(document), first, last);
+      return new DocumentOutcome(document.id(), last - first + 1, "pages " + first + "-" + last + ": " + how);
+    });
+  }
+
+  /** OCRs one range of a split document into its own committed folder; a committed one is kept. */
+  private String ocrRange(DocumentRef document, Path pdf, int first, int last) throws IOException {
+    PageRanges ranges = storage.ranges(document);
+    if (ranges.committed(first, last) || storage.textPageCount(document) > 0) {
+      return "already done"; // this range, or the whole document put together
+    }
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    try (AttemptHeartbeat heartbeat = new AttemptHeartbeat(context, document + " pages " + first + "-" + last, first);
+        TextWriter writer = ranges.writer(first)) {
+      heartbeat.checkAlive();
+      int from = first;
+      while (writer.pagesWritten().contains(from)) {
+        from++;
+      }
+      String how = "resumed at page " + from;
+      if (from <= last) {
+        long[] pageStarted = {System.nanoTime()};
+        try {
+          how = ocr.ocr(pdf, from, last, (page, text, method) -> {
+            heartbeat.checkAlive();
+            writer.writePage(page, text);
+            heartbeat.progress(page);
+            long now = System.nanoTime();
+            pageSeconds(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
+            pageStarted[0] = now;
+          }, heartbeat::lost).describe();
+        } catch (CancellationException stopped) {
+          throw heartbeat.reason() != null ? heartbeat.reason() : stopped;
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
+        }
+      }
+      heartbeat.checkAlive();
+      writer.commit(first, last);
+      return how;
+    }
+  }
+
+  @Override
+  public DocumentOutcome commitPages(DocumentRef document, int pages) {
+    return Failures.badInputIsFinal(() -> {
+      storage.requireSiteDir(document.subdomain());
+      PageRanges ranges = storage.ranges(document);
+      int count = (pages + OcrActivities.RANGE_PAGES - 1) / OcrActivities.RANGE_PAGES;
+      String method = pages + " pages OCRed in " + count + " ranges at once";
+      if (storage.textPageCount(document) != pages) {
+        for (int first = 1; first <= pages; first += OcrActivities.RANGE_PAGES) {
+          int last = Math.min(pages, first + OcrActivities.RANGE_PAGES - 1);
+          if (!ranges.committed(first, last)) {
+            throw new IOException(document + ": pages " + first + "-" + last + " are not OCRed yet");
+          }
+        }
+        String note = ranges.readNote(PDF_NOTE);
+        SiteRepository.PdfFacts facts;
+        if (note == null) {
+          facts = pdfFacts(document, storage.pdf(document));
+        } else {
+          String[] f = note.split(" ");
+          facts = new SiteRepository.PdfFacts(Long.parseLong(f[0]), Long.parseLong(f[1]), f[2]);
+        }
+        ranges.join(pages);
+        repository.markOcrCompleted(document, pages, method, facts, storage.textBytes(document));
+      } else {
+        repository.markCompleted(document, Stage.OCR, pages, null); // joined before a crash
+      }
+      return new DocumentOutcome(document.id(), pages, method);
+    });
   }
 
   private DocumentOutcome ocrPages(DocumentRef document, Path pdf, SiteRepository.PdfFacts facts,

@@ -325,6 +325,45 @@ class DocumentActivitiesTest {
   }
 
   @Test
+  void aLongDocumentIsOcredInRangesThatArePutTogetherWhole() throws Exception {
+    DocumentRef longOne = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-04-02");
+    List<String> texts = new ArrayList<>();
+    List<clerk.activities.sample.SamplePdfs.SamplePage> pdfPages = new ArrayList<>();
+    for (int p = 1; p <= 20; p++) {
+      List<String> lines = List.of("CITY COUNCIL MINUTES, PAGE " + p, "Item " + p + ": the council heard public comment.");
+      pdfPages.add(new clerk.activities.sample.SamplePdfs.SamplePage(
+          clerk.activities.sample.SamplePdfs.Style.DIGITAL, lines));
+      texts.add(String.join("\n", lines));
+    }
+    clerk.activities.sample.SamplePdfs.write(storage.pdf(longOne), pdfPages, 3);
+    site.beginStage(SITE, Stage.OCR);
+
+    DocumentOutcome split = ocr.ocrDocument(longOne);
+    assertThat(split.split()).isTrue();
+    assertThat(split.pages()).isEqualTo(20);
+    assertThat(storage.textPageCount(longOne)).as("nothing counts as text yet").isZero();
+    assertThat(ocr.ocrPages(longOne, 9, 16).detail()).startsWith("pages 9-16: ");
+    // A range missing: not put together, nothing recorded (retried until it is there).
+    assertThatThrownBy(() -> ocr.commitPages(longOne, 20)).hasStackTraceContaining("pages 17-20 are not OCRed yet");
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isZero();
+    ocr.ocrPages(longOne, 17, 20);
+    assertThat(ocr.ocrPages(longOne, 17, 20).detail()).as("a range is never OCRed twice").endsWith("already done");
+
+    DocumentOutcome done = ocr.commitPages(longOne, 20);
+
+    assertThat(done.pages()).isEqualTo(20);
+    assertThat(storage.readPages(longOne)).hasSize(20);
+    for (int p = 1; p <= 20; p++) {
+      assertThat(storage.readPages(longOne).get(p - 1)).as("page " + p).isEqualTo(texts.get(p - 1));
+    }
+    assertThat(storage.hasPartialText(longOne)).as("no ranges left behind").isFalse();
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(1);
+    assertThat(ocr.commitPages(longOne, 20).pages()).as("twice changes nothing").isEqualTo(20);
+    assertThat(ocr.ocrDocument(longOne).detail()).isEqualTo("text already on disk");
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
   void aBatchCompilesAndExtractsEachDocumentAndOneBadDocumentFailsAlone() throws Exception {
     List<SampleDocument> digital = samples.stream().filter(d -> !d.corrupt() && d.scannedPages() == 0).toList();
     assertThat(digital).hasSizeGreaterThan(2);

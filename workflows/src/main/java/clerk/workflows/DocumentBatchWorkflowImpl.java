@@ -114,8 +114,7 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
     String summary = stage.dbName() + " " + document.id();
     try {
       DocumentOutcome outcome = switch (stage) {
-        case OCR -> Workflow.newActivityStub(OcrActivities.class,
-            ActivityOptions.newBuilder(PipelineActivities.OCR).setSummary(summary).build()).ocrDocument(document);
+        case OCR -> ocr(document, summary);
         case COMPILATION -> documents(summary).compileDocument(document);
         case EXTRACTION -> documents(summary).extractDocument(document);
         default -> throw new IllegalStateException("no per-document activity for " + stage);
@@ -141,6 +140,30 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
     } finally {
       inFlight--;
     }
+  }
+
+  /**
+   * OCRs a document: in one activity, or, for a long one, in page ranges on every OCR slot at once
+   * (the first range comes with the activity that found the document long), then put together.
+   */
+  private static DocumentOutcome ocr(DocumentRef document, String summary) {
+    DocumentOutcome outcome = ocrStub(summary).ocrDocument(document);
+    if (!outcome.split()) {
+      return outcome;
+    }
+    List<Promise<DocumentOutcome>> ranges = new ArrayList<>();
+    for (int first = OcrActivities.RANGE_PAGES + 1; first <= outcome.pages(); first += OcrActivities.RANGE_PAGES) {
+      int last = Math.min(outcome.pages(), first + OcrActivities.RANGE_PAGES - 1);
+      OcrActivities range = ocrStub(summary + " pages " + first + "-" + last);
+      ranges.add(Async.function(range::ocrPages, document, first, last));
+    }
+    Promise.allOf(ranges).get();
+    return ocrStub(summary + " put together").commitPages(document, outcome.pages());
+  }
+
+  private static OcrActivities ocrStub(String summary) {
+    return Workflow.newActivityStub(OcrActivities.class,
+        ActivityOptions.newBuilder(PipelineActivities.OCR).setSummary(summary).build());
   }
 
   private static DocumentActivities documents(String summary) {

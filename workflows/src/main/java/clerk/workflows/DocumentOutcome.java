@@ -10,21 +10,28 @@ package clerk.workflows;
  *     back to an earlier stage while it ran; the stage runs again once the earlier one is done
  * @param failure in the outcomes of a batch of documents, why this one failed for good (bad input);
  *     null when it did not
+ * @param split OCR only: the document is long and was split into page ranges (its first one done);
+ *     {@code pages} is its page count, and it is not completed until its ranges are put together
  */
-public record DocumentOutcome(String documentId, int pages, String detail, boolean superseded, String failure) {
+public record DocumentOutcome(
+    String documentId, int pages, String detail, boolean superseded, String failure, boolean split) {
   public DocumentOutcome(String documentId, int pages, String detail) {
-    this(documentId, pages, detail, false, null);
+    this(documentId, pages, detail, false, null, false);
   }
 
   public DocumentOutcome(String documentId, int pages, String detail, boolean superseded) {
-    this(documentId, pages, detail, superseded, null);
+    this(documentId, pages, detail, superseded, null, false);
   }
 
   public static DocumentOutcome superseded(String documentId, String reason) {
-    return new DocumentOutcome(documentId, 0, reason, true, null);
+    return new DocumentOutcome(documentId, 0, reason, true, null, false);
   }
 
   public static DocumentOutcome failed(String documentId, String reason) {
-    return new DocumentOutcome(documentId, 0, reason, false, reason);
+    return new DocumentOutcome(documentId, 0, reason, false, reason, false);
+  }
+
+  public static DocumentOutcome split(String documentId, int pages, String detail) {
+    return new DocumentOutcome(documentId, pages, detail, false, null, true);
   }
 }

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -247,6 +248,44 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
 
   @Override
   public DocumentOutcome ocrDocument(DocumentRef document) {
+    Integer pages = longDocuments.get(document.id());
+    if (pages != null) {
+      ranges.computeIfAbsent(document.id(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(1);
+      rangeRun(document, 1);
+      return DocumentOutcome.split(document.id(), pages, "split");
+    }
+    return process(Stage.OCR, document);
+  }
+
+  /** Documents OCRed in page ranges: their page counts. */
+  final Map<String, Integer> longDocuments = new ConcurrentHashMap<>();
+  /** First pages of the ranges OCRed, per document. */
+  final Map<String, Set<Integer>> ranges = new ConcurrentHashMap<>();
+
+  @Override
+  public DocumentOutcome ocrPages(DocumentRef document, int first, int last) {
+    ranges.computeIfAbsent(document.id(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(first);
+    rangeRun(document, first);
+    return new DocumentOutcome(document.id(), last - first + 1, "pages " + first + "-" + last);
+  }
+
+  /** A range's activity: runs the test's behaviour (for OCR, with the range's first page as the attempt). */
+  private void rangeRun(DocumentRef document, int first) {
+    int now = running.incrementAndGet();
+    maxRunning.accumulateAndGet(now, Math::max);
+    try {
+      run(Stage.OCR, document, first);
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  @Override
+  public DocumentOutcome commitPages(DocumentRef document, int pages) {
+    int expected = (pages + OcrActivities.RANGE_PAGES - 1) / OcrActivities.RANGE_PAGES;
+    if (ranges.getOrDefault(document.id(), Set.of()).size() != expected) {
+      throw new IllegalStateException(document + ": ranges missing");
+    }
     return process(Stage.OCR, document);
   }
 

@@ -205,6 +205,34 @@ class SitePipelineWorkflowTest {
   }
 
   @Test
+  void aLongDocumentsPagesAreOcredInRangesAtOnce() {
+    FakeSite site = site(1);
+    String only = site.documentIds().get(0);
+    site.longDocuments.put(only, 37); // ranges 1-8, 9-16, 17-24, 25-32, 33-37
+    // Each range waits until another range of the document runs too (or all have started): the peak
+    // then shows what the workflow allows, not what the scheduler happened to overlap.
+    AtomicInteger started = new AtomicInteger();
+    // (The fake passes a range's first page as the attempt: range 1 runs alone, in the activity that
+    // finds the document long.)
+    site.behave((stage, document, firstPage) -> {
+      if (stage == Stage.OCR && site.longDocuments.containsKey(document.id()) && firstPage > 1) {
+        started.incrementAndGet();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (site.running.get() < 2 && started.get() < 4 && System.nanoTime() < deadline) {
+          Thread.sleep(2);
+        }
+      }
+    });
+
+    SiteResult result = run();
+
+    assertThat(site.ranges.get(only)).containsExactlyInAnyOrder(1, 9, 17, 25, 33);
+    assertThat(site.maxRunning.get()).as("one document, several ranges at once").isGreaterThan(1);
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 1, 1, 0));
+    assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, 1, 1, 0));
+  }
+
+  @Test
   void progressQueryShowsStageCountersAndDocumentsInFlight() throws Exception {
     FakeSite site = site(3);
     CountDownLatch allStarted = new CountDownLatch(3);

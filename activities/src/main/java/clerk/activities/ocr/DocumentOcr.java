@@ -87,6 +87,12 @@ public final class DocumentOcr {
    * @throws CancellationException when it stopped because {@code stop} said so
    */
   public OcrSummary ocr(Path pdf, int firstPage, PageSink sink, BooleanSupplier stop) throws IOException {
+    return ocr(pdf, firstPage, Integer.MAX_VALUE, sink, stop);
+  }
+
+  /** {@link #ocr(Path, int, PageSink, BooleanSupplier)} up to {@code lastPage} (a range of a long document). */
+  public OcrSummary ocr(Path pdf, int firstPage, int lastPage, PageSink sink, BooleanSupplier stop)
+      throws IOException {
     if (firstPage < 1) {
       throw new IllegalArgumentException("firstPage is 1-based, got " + firstPage);
     }
@@ -97,9 +103,23 @@ public final class DocumentOcr {
         throw new BadDocumentException(pdf, "the PDF has no pages");
       }
       document.setResourceCache(new NoImageCache());
-      return new Run(pdf, document, stop).pages(firstPage, pages, sink);
+      return new Run(pdf, document, stop).pages(firstPage, Math.min(pages, lastPage), sink);
     } catch (StackOverflowError e) {
       // Deeply nested or cyclic structures in a hostile PDF; the thread survives.
+      throw new BadDocumentException(pdf, "corrupt PDF: structure nested too deeply", e);
+    }
+  }
+
+  /** The PDF's pages, its envelope checked as {@link #ocr} checks it. */
+  public int pageCount(Path pdf) throws IOException {
+    checkEnvelope(pdf);
+    try (PDDocument document = load(pdf)) {
+      int pages = document.getNumberOfPages();
+      if (pages == 0) {
+        throw new BadDocumentException(pdf, "the PDF has no pages");
+      }
+      return pages;
+    } catch (StackOverflowError e) {
       throw new BadDocumentException(pdf, "corrupt PDF: structure nested too deeply", e);
     }
   }

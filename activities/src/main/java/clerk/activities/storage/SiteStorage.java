@@ -333,6 +333,9 @@ public final class SiteStorage {
             empty += attrs.size() == 0 ? 1 : 0;
           }
         }
+        if (partialDate == null && name.startsWith(".") && name.endsWith(PageRanges.RANGES_SUFFIX)) {
+          partialDate = name.substring(1, name.length() - PageRanges.RANGES_SUFFIX.length());
+        }
         if (partialDate != null) {
           partials.add(kind + "/" + meeting + "/" + partialDate);
         } else if (!name.startsWith(".") && files > 0) {
@@ -393,7 +396,12 @@ public final class SiteStorage {
 
   /** Whether a crashed OCR attempt left a half-written text folder for the document. */
   public boolean hasPartialText(DocumentRef d) {
-    return !TextWriter.partialDirs(meetingTextDir(d), d.date()).isEmpty();
+    return !TextWriter.partialDirs(meetingTextDir(d), d.date()).isEmpty() || Files.isDirectory(ranges(d).dir());
+  }
+
+  /** The page ranges of a long document OCRed apart. */
+  public PageRanges ranges(DocumentRef d) {
+    return new PageRanges(this, d);
   }
 
   /** SHA-256 of the document's PDF, hex. */
@@ -446,8 +454,9 @@ public final class SiteStorage {
     removePartialText(d);
   }
 
-  /** Deletes the half-written text of every attempt at the document. */
+  /** Deletes the half-written text of every attempt at the document, page ranges included. */
   public void removePartialText(DocumentRef d) throws IOException {
+    ranges(d).delete();
     for (Path partial : TextWriter.partialDirs(meetingTextDir(d), d.date())) {
       TextWriter.deleteTree(partial);
     }

@@ -155,13 +155,18 @@ public final class TextWriter implements AutoCloseable {
 
   /** Moves the pages into place as the document's text folder, replacing an older one. */
   public void commit(int pageCount) throws IOException {
+    commit(1, pageCount);
+  }
+
+  /** Moves pages {@code first}..{@code last} into place (a range of a long document: see {@link PageRanges}). */
+  public void commit(int first, int last) throws IOException {
     Set<Integer> pages = pagesWritten();
     Set<Integer> expected = new TreeSet<>();
-    for (int i = 1; i <= pageCount; i++) {
+    for (int i = first; i <= last; i++) {
       expected.add(i);
     }
-    if (pageCount < 1 || !pages.equals(expected)) {
-      throw new IOException(partial + ": expected pages 1.." + pageCount + ", found " + pages);
+    if (first < 1 || last < first || !pages.equals(expected)) {
+      throw new IOException(partial + ": expected pages " + first + ".." + last + ", found " + pages);
     }
     try (Stream<Path> files = Files.list(partial)) {
       for (Path f : files.toList()) {
