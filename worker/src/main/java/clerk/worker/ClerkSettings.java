@@ -128,7 +128,22 @@ public record ClerkSettings(
     return clerk.workflows.Pipelines.uiLink(temporalUiUrl, namespace, subdomain);
   }
 
-  public ClerkSettings withServices(String databaseUrl, String temporalAddress) {
+  /** Never the password: settings end up in logs and error messages. */
+  @Override
+  public String toString() {
+    return "ClerkSettings[home=" + home + ", storage=" + storageDir + ", deploy=" + deployDir
+        + ", database=" + databaseUrl + " as " + databaseUser + ", temporal=" + temporalAddress
+        + ", namespace=" + namespace + ", taskQueue=" + taskQueue + ", role=" + workerRole + "]";
+  }
+
+  /** These settings with the database a command or worker actually uses (e.g. the embedded one). */
+  public ClerkSettings withDatabase(String databaseUrl, String databaseUser, String databasePassword) {
+    return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
+        embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
+        httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+  }
+
+  public ClerkSettings withTemporal(String temporalAddress) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
         httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);

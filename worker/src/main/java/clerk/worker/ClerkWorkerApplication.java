@@ -57,7 +57,7 @@ public class ClerkWorkerApplication {
           SearchAttributeRegistration.register(context.getBean(io.temporal.client.WorkflowClient.class));
           context.getBean(StartupReconciliation.class).run();
         }
-        context.getBean(RuntimeFile.class).write(context);
+        context.getBean(RuntimeFile.class).write(context, services.databasePasswordFile());
       } catch (RuntimeException e) {
         context.close();
         throw e;
