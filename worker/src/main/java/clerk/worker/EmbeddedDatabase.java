@@ -3,6 +3,10 @@ package clerk.worker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -48,7 +52,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private final int port;
   private final String password;
   private final FileLock owner;
-  private final EmbeddedPostgres server;
+  private volatile EmbeddedPostgres server;
 
   private EmbeddedDatabase(Path dataDir, int port, String password, FileLock owner, EmbeddedPostgres server) {
     this.dataDir = dataDir;
@@ -98,6 +102,34 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   public String password() {
     return password;
+  }
+
+  /**
+   * Whether the server is gone: nothing accepts connections on its port (its process died; a killed
+   * process's listening socket closes with it). A server that is alive but does not answer (stopped,
+   * overloaded) is not gone: it is waited for, as an outage is.
+   */
+  public boolean gone() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      return false;
+    } catch (ConnectException refused) {
+      return true;
+    } catch (IOException slow) {
+      return false;
+    }
+  }
+
+  /**
+   * Starts the server again on the same data directory, port and password, so the worker's pool
+   * reconnects by itself. Fails while the dead server's processes still hold its shared memory (they
+   * notice their postmaster's death and exit within moments): the caller tries again.
+   */
+  public synchronized void restart() {
+    stop(server); // releases zonky's lock on the data directory; pg_ctl's complaint about the dead server is logged
+    stopOrphanedPostgres(dataDir); // a server an earlier, failed attempt left starting
+    server = start(dataDir, port, password, PG_HBA, null);
+    log.info("embedded PostgreSQL restarted on 127.0.0.1:{}", port);
   }
 
   /**
@@ -250,7 +282,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     stop(server);
     release(owner);
   }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ public final class EmbeddedServices implements AutoCloseable {
   private final TestServicesStarter temporal;
   private final Server temporalServer;
   private final ClerkSettings settings;
+  private final EmbeddedSupervisor supervisor;
 
   private EmbeddedServices(
       EmbeddedDatabase database, TestServicesStarter temporal, Server temporalServer, ClerkSettings settings) {
@@ -31,6 +33,16 @@ public final class EmbeddedServices implements AutoCloseable {
     this.temporal = temporal;
     this.temporalServer = temporalServer;
     this.settings = settings;
+    this.supervisor = new EmbeddedSupervisor(database, temporalServer, EmbeddedSupervisor.SYSTEM_EXIT,
+        InstantSource.system());
+  }
+
+  /**
+   * From now on a dead embedded PostgreSQL is started again, and a lost one or a stopped embedded
+   * Temporal server ends the process non-zero (a worker's; a CLI command's services are not watched).
+   */
+  public void supervise() {
+    supervisor.start();
   }
 
   /** Starts what the settings leave unconfigured; the result's settings name every service. */
@@ -55,7 +67,9 @@ public final class EmbeddedServices implements AutoCloseable {
         server = builder.build().start();
       } catch (IOException e) {
         starter.close();
-        new EmbeddedServices(db, null, null, settings).close();
+        if (db != null) {
+          db.close();
+        }
         throw new UncheckedIOException("cannot start the embedded Temporal server on 127.0.0.1:"
             + settings.embeddedTemporalPort() + " (is another clerk worker running? set TEMPORAL_ADDRESS"
             + " or CLERK_EMBEDDED_TEMPORAL_PORT)", e);
@@ -82,6 +96,7 @@ public final class EmbeddedServices implements AutoCloseable {
 
   @Override
   public void close() {
+    supervisor.close();
     if (temporalServer != null) {
       temporalServer.shutdownNow();
       temporal.close();
