@@ -8,11 +8,11 @@ import clerk.worker.EmbeddedServices;
 import clerk.worker.PasswordFile;
 import clerk.workflows.Pipelines;
 import clerk.worker.RuntimeFile;
+import clerk.worker.TemporalConnection;
 import com.zaxxer.hikari.HikariDataSource;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -79,8 +79,7 @@ final class Services implements AutoCloseable {
         throw new CliException(3, "no clerk worker is running on " + settings.home()
             + " and TEMPORAL_ADDRESS is not set: start one with 'clerk worker'");
       }
-      stubs = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+      stubs = WorkflowServiceStubs.newServiceStubs(TemporalConnection.options(settings.withTemporal(address)));
     }
     return WorkflowClient.newInstance(
         stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
