@@ -168,6 +168,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         // No Unix socket: every connection is TCP on loopback and checked against pg_hba.conf.
         .setServerConfig("unix_socket_directories", "")
         .setServerConfig("password_encryption", "scram-sha-256")
+        // zonky's defaults are a test's: fsync off (its -F, overridden by this later -c) and
+        // asynchronous commit, which lose the last commits when the server dies (a committed site row
+        // gone after a SIGKILLed postmaster, seen) and risk the whole database when the machine does.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
         // Written after initdb and before the server starts: it never runs with initdb's "trust".
         .setDataDirectoryCustomizer(dir -> write(dir.toPath().resolve("pg_hba.conf"), pgHba));
     if (password != null) {

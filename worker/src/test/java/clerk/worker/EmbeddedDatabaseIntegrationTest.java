@@ -41,6 +41,8 @@ class EmbeddedDatabaseIntegrationTest {
         assertThat(setting(c, "listen_addresses")).isEqualTo("127.0.0.1");
         assertThat(setting(c, "unix_socket_directories")).as("no Unix socket").isEmpty();
         assertThat(setting(c, "password_encryption")).isEqualTo("scram-sha-256");
+        assertThat(setting(c, "fsync")).as("durable, unlike zonky's test defaults").isEqualTo("on");
+        assertThat(setting(c, "synchronous_commit")).isEqualTo("on");
       }
     }
     // The next start keeps the password and still requires it.

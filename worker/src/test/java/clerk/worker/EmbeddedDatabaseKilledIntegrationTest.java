@@ -18,10 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded PostgreSQL's postmaster is killed with SIGKILL in the middle of a run. Nobody restarts
  * anything: the worker notices, starts the server again on the same data directory and port, its pool
- * reconnects, the pipeline waits the gap out, and the site ends exactly as a clean run leaves it.
+ * reconnects, the pipeline waits the gap out, and the site ends exactly as a clean run leaves it. No
+ * commit is lost (zonky's test defaults, fsync and synchronous commit off, lost the site's own row).
  */
 class EmbeddedDatabaseKilledIntegrationTest {
   static final String SITE = "alameda.ca.us";
+  static final String COMMITTED_LAST = "committed-last.example.org";
 
   @TempDir Path home;
 
@@ -36,6 +38,8 @@ class EmbeddedDatabaseKilledIntegrationTest {
       assertThat(new Pipelines(client, settings.taskQueue()).start(SITE)).isTrue();
       int ocrAtKill = SiteFiles.awaitOcrCompleted(repository, SITE, 1, Duration.ofMinutes(2));
 
+      // Committed the moment before the kill: a durable server still has it afterwards.
+      repository.ensureSite(COMMITTED_LAST, "committed just before the kill");
       long killed = postmaster().orElseThrow();
       assertThat(ProcessHandle.of(killed).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
       assertThat(ocrAtKill).as("killed in the middle of the run").isLessThan(samples.size());
@@ -43,6 +47,7 @@ class EmbeddedDatabaseKilledIntegrationTest {
       DatabaseOutageIntegrationTest.awaitTrue("a new postmaster serving the same data directory",
           Duration.ofMinutes(2), () -> postmaster().filter(pid -> pid != killed)
               .flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false));
+      assertThat(repository.site(COMMITTED_LAST)).as("a commit made just before the kill survives").isNotNull();
       SiteFiles.awaitCompleted(repository, SITE, Duration.ofMinutes(4));
 
       SiteFiles.assertMatchesDisk(worker.settings(), repository, SITE, samples);
