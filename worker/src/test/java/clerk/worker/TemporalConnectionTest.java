@@ -57,7 +57,8 @@ class TemporalConnectionTest {
 
   @Test
   void incompleteOrMisplacedSecuritySettingsAreRefusedWithTheirNames() {
-    assertThatThrownBy(() -> settings("TEMPORAL_ADDRESS", "temporal:7233", "TEMPORAL_TLS_CERT", "/etc/clerk/client.pem"))
+    assertThatThrownBy(() -> settings(
+        "TEMPORAL_ADDRESS", "temporal:7233", "TEMPORAL_TLS_CERT", "/etc/clerk/client.pem"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TEMPORAL_TLS_KEY");
     assertThatThrownBy(() -> settings("TEMPORAL_API_KEY", "k"))
         .as("the embedded server has no TLS").isInstanceOf(IllegalArgumentException.class)

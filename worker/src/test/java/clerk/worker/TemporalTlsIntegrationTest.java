@@ -121,7 +121,7 @@ class TemporalTlsIntegrationTest {
 
   /** What an API-key gateway does: no {@code Authorization: Bearer <key>}, no call. */
   static final class RequireApiKey implements ServerInterceptor {
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION = TemporalConnectionTest.AUTHORIZATION;
 
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
