@@ -12,6 +12,8 @@ import clerk.activities.sample.SampleSites;
 import clerk.activities.storage.SiteStorage;
 import clerk.activities.storage.SiteSurvey;
 import clerk.worker.ClerkSettings;
+import clerk.worker.EmbeddedDatabase;
+import clerk.worker.PasswordFile;
 import clerk.worker.RuntimeFile;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
@@ -184,10 +186,8 @@ public final class ChaosBench {
 
   /** The database the worker runs (its embedded server, on the fixed port). */
   static Connection database(ClerkSettings settings) throws Exception {
-    return RuntimeFile.running(settings).isPresent()
-        ? DriverManager.getConnection(RuntimeFile.running(settings).get().databaseUrl())
-        : DriverManager.getConnection("jdbc:postgresql://localhost:" + settings.embeddedDatabasePort()
-            + "/postgres?user=postgres");
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + settings.embeddedDatabasePort()
+        + "/postgres", EmbeddedDatabase.USER, PasswordFile.read(EmbeddedDatabase.passwordFile(settings.home())));
   }
 
   /** The stages sites are in now, e.g. "ocr 3, extraction 2, completed 3". */
@@ -267,7 +267,7 @@ public final class ChaosBench {
     List<String> problems = new ArrayList<>();
     SiteStorage storage = new SiteStorage(settings.storageDir());
     try (HikariDataSource db = Database.connect(RuntimeFile.running(settings).orElseThrow().databaseUrl(),
-        null, null, 2)) {
+        EmbeddedDatabase.USER, PasswordFile.read(EmbeddedDatabase.passwordFile(settings.home())), 2)) {
       SiteRepository repository = new SiteRepository(db);
       for (SiteRow row : repository.sites()) {
         String site = row.subdomain();

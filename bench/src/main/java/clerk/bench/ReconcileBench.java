@@ -228,7 +228,8 @@ public final class ReconcileBench {
   static void completeAndPublish(ClerkSettings settings, List<String> names) throws Exception {
     long t = System.nanoTime();
     try (EmbeddedServices services = EmbeddedServices.start(settings, true, false);
-        HikariDataSource db = Database.connect(services.settings().databaseUrl(), null, null, 2);
+        HikariDataSource db = Database.connect(services.settings().databaseUrl(), services.settings().databaseUser(),
+            services.settings().databasePassword(), 2);
         Connection c = db.getConnection(); Statement s = c.createStatement()) {
       s.execute("UPDATE documents SET compilation_status = 'completed', extraction_status = 'completed',"
           + " deploy_status = 'completed'");

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       "  DEPLOY_DIR            published bundles ($CLERK_HOME/deploy)",
       "  CLERK_DATABASE_URL    jdbc:postgresql://… (unset: embedded PostgreSQL)",
       "  TEMPORAL_ADDRESS      host:port of a Temporal server (unset: embedded server on 127.0.0.1:7233)",
+      "  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA, TEMPORAL_API_KEY  mTLS / API key for TEMPORAL_ADDRESS",
       "  TEMPORAL_NAMESPACE    (default)",
       "  CLERK_RECONCILE_INTERVAL  reconciliation schedule (15m); CLERK_STALE_THRESHOLD stuck after (2h)",
       "%nExit codes: 0 ok, 1 finished with failures, 2 usage error, 3 a service cannot be reached,",

@@ -98,7 +98,10 @@ final class HealthCommand implements Callable<Integer> {
             + listed(sites.path("storageProblemSites"), skipped) + "; see 'clerk status SITE'");
       }
     }
-    if (reconciliation != null) {
+    if (reconciliation != null && reconciliation.has("error")) {
+      // The worker could not read its runs (database down): that problem is reported above.
+      out.set("reconciliation", reconciliation);
+    } else if (reconciliation != null) {
       out.set("reconciliation", reconciliation);
       String status = reconciliation.path("status").asText();
       if (status.equals("errors") || status.equals("abandoned")) {
@@ -123,7 +126,9 @@ final class HealthCommand implements Callable<Integer> {
         System.out.println("timer:           " + c.path("reconciliation").path("details").path("timer").asText(""));
         System.out.println("sites:           " + c.path("sites").path("details").path("byStage"));
       }
-      if (reconciliation != null) {
+      if (reconciliation != null && reconciliation.has("error")) {
+        System.out.println("reconciliation:  unknown (" + reconciliation.path("error").asText() + ")");
+      } else if (reconciliation != null) {
         System.out.println("reconciliation:  " + reconciliation.path("status").asText() + " at "
             + reconciliation.path("timestamp").asText("-") + " " + reconciliation.path("results"));
       }
@@ -154,7 +159,8 @@ final class HealthCommand implements Callable<Integer> {
     HttpResponse<String> response = http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
-    // /actuator/health answers 503 with the same JSON when something is down or out of service.
+    // /actuator/health answers 503 with the same JSON when something is down or out of service, and
+    // the /v1 endpoints 503 with {"error": …} when the database is down.
     return JSON.readTree(response.body());
   }
 }

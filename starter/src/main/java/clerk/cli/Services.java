@@ -5,13 +5,15 @@ import clerk.activities.db.SiteRepository;
 import clerk.activities.storage.SiteStorage;
 import clerk.worker.ClerkSettings;
 import clerk.worker.EmbeddedServices;
+import clerk.worker.PasswordFile;
 import clerk.workflows.Pipelines;
 import clerk.worker.RuntimeFile;
+import clerk.worker.TemporalConnection;
 import com.zaxxer.hikari.HikariDataSource;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -44,18 +46,29 @@ final class Services implements AutoCloseable {
 
   SiteRepository repository() {
     if (dataSource == null) {
-      String url = settings.databaseUrl();
-      if (url == null && worker.isPresent()) {
-        url = worker.get().databaseUrl();
-      }
-      if (url == null) {
-        embedded = EmbeddedServices.start(settings, true, false);
-        url = embedded.settings().databaseUrl();
-      }
-      dataSource = Database.connect(url, settings.databaseUser(), settings.databasePassword(), 2);
+      ClerkSettings db = database();
+      dataSource = Database.connect(db.databaseUrl(), db.databaseUser(), db.databasePassword(), 2);
       Database.migrate(dataSource);
     }
     return new SiteRepository(dataSource);
+  }
+
+  /**
+   * The settings with the database to use: the configured one, else the running worker's (its
+   * embedded server's password read from the file worker.json names), else an embedded one of our own.
+   */
+  private ClerkSettings database() {
+    if (settings.databaseUrl() != null) {
+      return settings;
+    }
+    if (worker.isPresent()) {
+      RuntimeFile.Worker w = worker.get();
+      String password = w.databasePasswordFile() == null
+          ? settings.databasePassword() : PasswordFile.read(Path.of(w.databasePasswordFile()));
+      return settings.withDatabase(w.databaseUrl(), w.databaseUser(), password);
+    }
+    embedded = EmbeddedServices.start(settings, true, false);
+    return embedded.settings();
   }
 
   /** Temporal is needed to start or ask pipelines; there is no point in an embedded one here. */
@@ -69,8 +82,7 @@ final class Services implements AutoCloseable {
         throw new CliException(3, "no clerk worker is running on " + settings.home()
             + " and TEMPORAL_ADDRESS is not set: start one with 'clerk worker'");
       }
-      stubs = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+      stubs = WorkflowServiceStubs.newServiceStubs(TemporalConnection.options(settings.withTemporal(address)));
     }
     return WorkflowClient.newInstance(
         stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());

@@ -24,6 +24,7 @@ public record ClerkSettings(
     String databasePassword,
     int embeddedDatabasePort,
     String temporalAddress,
+    TemporalSecurity temporalSecurity,
     int embeddedTemporalPort,
     String namespace,
     String taskQueue,
@@ -60,6 +61,16 @@ public record ClerkSettings(
       return v == null || v.isBlank() ? null : v.trim();
     };
     Path home = Path.of(or(get.apply("CLERK_HOME"), ".clerk")).toAbsolutePath().normalize();
+    TemporalSecurity temporalSecurity = new TemporalSecurity(
+        bool("TEMPORAL_TLS", or(get.apply("TEMPORAL_TLS"), "false")),
+        optionalPath(get.apply("TEMPORAL_TLS_CERT")),
+        optionalPath(get.apply("TEMPORAL_TLS_KEY")),
+        optionalPath(get.apply("TEMPORAL_TLS_CA")),
+        get.apply("TEMPORAL_API_KEY"));
+    if (temporalSecurity.usesTls() && get.apply("TEMPORAL_ADDRESS") == null) {
+      throw new IllegalArgumentException("TEMPORAL_TLS… and TEMPORAL_API_KEY are for a Temporal server of yours"
+          + " (TEMPORAL_ADDRESS): the embedded one speaks plain gRPC on 127.0.0.1");
+    }
     return new ClerkSettings(
         home,
         path(get.apply("STORAGE_DIR"), home.resolve("storage")),
@@ -69,6 +80,7 @@ public record ClerkSettings(
         get.apply("CLERK_DATABASE_PASSWORD"),
         Integer.parseInt(or(get.apply("CLERK_EMBEDDED_DATABASE_PORT"), "54329")),
         get.apply("TEMPORAL_ADDRESS"),
+        temporalSecurity,
         Integer.parseInt(or(get.apply("CLERK_EMBEDDED_TEMPORAL_PORT"), "7233")),
         or(get.apply("TEMPORAL_NAMESPACE"), "default"),
         or(get.apply("CLERK_TASK_QUEUE"), TaskQueues.PIPELINE),
@@ -130,6 +142,17 @@ public record ClerkSettings(
     return ocrSlots + pipelineSlots() + clerk.activities.reconcile.ReconciliationActivitiesImpl.SITES_AT_ONCE + 3;
   }
 
+  private static Path optionalPath(String value) {
+    return path(value, null);
+  }
+
+  private static boolean bool(String name, String value) {
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(name + "=" + value + ": true or false");
+    }
+    return Boolean.parseBoolean(value);
+  }
+
   /** Whether the worker runs reconciliation on a timer ({@code CLERK_RECONCILE_INTERVAL=off}: no). */
   public boolean reconcileOnSchedule() {
     return !reconcileInterval.isZero();
@@ -145,15 +168,31 @@ public record ClerkSettings(
     return clerk.workflows.Pipelines.uiLink(temporalUiUrl, namespace, subdomain);
   }
 
-  public ClerkSettings withServices(String databaseUrl, String temporalAddress) {
+  /** Never the password: settings end up in logs and error messages. */
+  @Override
+  public String toString() {
+    return "ClerkSettings[home=" + home + ", storage=" + storageDir + ", deploy=" + deployDir
+        + ", database=" + databaseUrl + " as " + databaseUser
+        + ", temporal=" + temporalAddress + " " + temporalSecurity
+        + ", namespace=" + namespace + ", taskQueue=" + taskQueue + ", role=" + workerRole + "]";
+  }
+
+  /** These settings with the database a command or worker actually uses (e.g. the embedded one). */
+  public ClerkSettings withDatabase(String databaseUrl, String databaseUser, String databasePassword) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
-        embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
-        httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
+        ocrSlots, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+  }
+
+  public ClerkSettings withTemporal(String temporalAddress) {
+    return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
+        embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
+        ocrSlots, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
-        embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
-        httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
+        ocrSlots, httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
   }
 }

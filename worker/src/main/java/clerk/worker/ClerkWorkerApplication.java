@@ -40,6 +40,7 @@ public class ClerkWorkerApplication {
   /** Starts the worker and returns once it is ready. */
   public static Running start(ClerkSettings configured, String... args) {
     EmbeddedServices services = EmbeddedServices.start(configured, true, true);
+    services.supervise();
     ClerkSettings settings = services.settings();
     try {
       SpringApplication app = new SpringApplication(ClerkWorkerApplication.class);
@@ -57,7 +58,7 @@ public class ClerkWorkerApplication {
           SearchAttributeRegistration.register(context.getBean(io.temporal.client.WorkflowClient.class));
           context.getBean(StartupReconciliation.class).run();
         }
-        context.getBean(RuntimeFile.class).write(context);
+        context.getBean(RuntimeFile.class).write(context, services.databasePasswordFile());
       } catch (RuntimeException e) {
         context.close();
         throw e;

@@ -22,8 +22,12 @@ public class RuntimeFile implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(RuntimeFile.class);
   private static final ObjectMapper json = new ObjectMapper();
 
-  /** What the file says. */
-  public record Worker(long pid, String databaseUrl, String temporalAddress, String namespace, String http) {}
+  /**
+   * What the file says. The embedded database's password is not in it: {@code databasePasswordFile}
+   * names the file (mode 0600) that holds it, null for a configured database.
+   */
+  public record Worker(long pid, String databaseUrl, String databaseUser, String databasePasswordFile,
+      String temporalAddress, String namespace, String http) {}
 
   private final ClerkSettings settings;
 
@@ -31,14 +35,18 @@ public class RuntimeFile implements DisposableBean {
     this.settings = settings;
   }
 
-  /** Writes the file: called once the worker is ready (after start-up reconciliation). */
-  public void write(ApplicationContext context) {
+  /**
+   * Writes the file: called once the worker is ready (after start-up reconciliation).
+   *
+   * @param passwordFile the embedded database's password file, null for a configured database
+   */
+  public void write(ApplicationContext context, Path passwordFile) {
     String http = null;
     if (context instanceof WebServerApplicationContext web) {
       http = "http://" + settings.httpAddress() + ":" + web.getWebServer().getPort();
     }
-    Worker worker = new Worker(ProcessHandle.current().pid(), settings.databaseUrl(),
-        settings.temporalAddress(), settings.namespace(), http);
+    Worker worker = new Worker(ProcessHandle.current().pid(), settings.databaseUrl(), settings.databaseUser(),
+        passwordFile == null ? null : passwordFile.toString(), settings.temporalAddress(), settings.namespace(), http);
     try {
       Files.createDirectories(settings.home());
       Path tmp = Files.createTempFile(settings.home(), "worker", ".json");

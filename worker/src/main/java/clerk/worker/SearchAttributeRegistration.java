@@ -25,9 +25,14 @@ final class SearchAttributeRegistration {
 
   static void register(WorkflowClient client) {
     String namespace = client.getOptions().getNamespace();
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
-        .setChannel(client.getWorkflowServiceStubs().getRawChannel())
-        .validateAndBuildWithDefaults());
+    OperatorServiceStubsOptions.Builder options = OperatorServiceStubsOptions.newBuilder()
+        .setChannel(client.getWorkflowServiceStubs().getRawChannel());
+    // The API key travels as call metadata, not with the channel.
+    var metadata = client.getWorkflowServiceStubs().getOptions().getGrpcMetadataProviders();
+    if (metadata != null) {
+      options.setGrpcMetadataProviders(metadata);
+    }
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(options.validateAndBuildWithDefaults());
     try {
       Map<String, IndexedValueType> missing = new HashMap<>(ClerkSearchAttributes.ALL);
       try {

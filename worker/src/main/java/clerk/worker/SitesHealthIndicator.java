@@ -12,15 +12,18 @@ import org.springframework.stereotype.Component;
  * {@code /actuator/health} component "sites": sites by stage, stuck sites, sites that need an operator,
  * sites with work and no running pipeline, sites with skipped files. None of these makes the worker
  * unhealthy (reconciliation or an operator is on it); {@code clerk health} reports them as degraded.
- * The database down makes the component DOWN with the reason, never an error page.
+ * The database down makes the component DOWN with the reason at once (the database's own check says
+ * so first, so health does not wait on the pool), never an error page.
  */
 @Component("sites")
 public class SitesHealthIndicator implements HealthIndicator {
   private final SiteHealth sites;
+  private final DatabaseHealthIndicator database;
   private final ClerkSettings settings;
 
-  public SitesHealthIndicator(SiteHealth sites, ClerkSettings settings) {
+  public SitesHealthIndicator(SiteHealth sites, DatabaseHealthIndicator database, ClerkSettings settings) {
     this.sites = sites;
+    this.database = database;
     this.settings = settings;
   }
 
@@ -28,6 +31,10 @@ public class SitesHealthIndicator implements HealthIndicator {
   public Health health() {
     SiteHealth.Snapshot s;
     try {
+      var problem = database.problem();
+      if (problem.isPresent()) {
+        return Health.down().withDetail("error", "cannot read the sites: " + problem.get()).build();
+      }
       s = sites.snapshot();
     } catch (RuntimeException e) {
       return Health.down().withDetail("error", "cannot read the sites: " + e.getMessage()).build();

@@ -12,6 +12,8 @@ import clerk.activities.reconcile.ReconciliationActivitiesImpl;
 import clerk.activities.reconcile.SiteReconciler;
 import clerk.workflows.Pipelines;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
@@ -66,6 +68,12 @@ public class WorkerConfiguration {
   @Bean
   OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository, MeterRegistry metrics) {
     return new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.fromEnv()), metrics);
+  }
+
+  /** TLS and API key for a configured Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY), as the CLI has them. */
+  @Bean
+  TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> temporalSecurity(ClerkSettings settings) {
+    return options -> TemporalConnection.secure(options, settings.temporalSecurity());
   }
 
   @Bean

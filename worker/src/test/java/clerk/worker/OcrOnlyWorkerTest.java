@@ -23,6 +23,8 @@ class OcrOnlyWorkerTest {
       ClerkSettings ocrSettings = ClerkSettings.from(Map.of(
           "CLERK_HOME", ocr.toString(),
           "CLERK_DATABASE_URL", shared.databaseUrl(),
+          "CLERK_DATABASE_USER", shared.databaseUser(),
+          "CLERK_DATABASE_PASSWORD", shared.databasePassword(),
           "TEMPORAL_ADDRESS", shared.temporalAddress(),
           "STORAGE_DIR", shared.storageDir().toString(),
           "CLERK_HTTP_PORT", "0",

@@ -1,5 +1,7 @@
 package clerk.worker;
 
+import clerk.activities.db.Database;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -21,6 +23,12 @@ final class TestWorkers {
       env.put(extra[i], extra[i + 1]);
     }
     return ClerkSettings.from(env);
+  }
+
+  /** A pool on the database of a worker running in another JVM, as the CLI connects to it. */
+  static HikariDataSource connect(RuntimeFile.Worker running) {
+    return Database.connect(running.databaseUrl(), running.databaseUser(),
+        PasswordFile.read(Path.of(running.databasePasswordFile())), 2);
   }
 
   static int freePort() throws IOException {

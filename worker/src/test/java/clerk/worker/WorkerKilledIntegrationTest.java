@@ -2,7 +2,6 @@ package clerk.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clerk.activities.db.Database;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.sample.SampleDocument;
@@ -53,7 +52,7 @@ class WorkerKilledIntegrationTest {
     int ocrAtKill;
     try {
       RuntimeFile.Worker running = awaitRuntimeFile(settings, child);
-      try (HikariDataSource db = Database.connect(running.databaseUrl(), null, null, 2)) {
+      try (HikariDataSource db = TestWorkers.connect(running)) {
         SiteRepository repository = new SiteRepository(db);
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(running.temporalAddress()).build());
@@ -125,7 +124,7 @@ class WorkerKilledIntegrationTest {
     Process first = startWorkerJvm(env, home.resolve("first-worker.log"));
     try {
       RuntimeFile.Worker running = awaitRuntimeFile(settings, first);
-      try (HikariDataSource db = Database.connect(running.databaseUrl(), null, null, 2)) {
+      try (HikariDataSource db = TestWorkers.connect(running)) {
         SiteRepository repository = new SiteRepository(db);
         sites.forEach(site -> repository.ensureSite(site, ""));
       }
@@ -138,7 +137,7 @@ class WorkerKilledIntegrationTest {
     Process second = startWorkerJvm(env, home.resolve("second-worker.log"));
     long killedRun;
     try {
-      killedRun = awaitRunningStartupReconciliation(dbPort, second);
+      killedRun = awaitRunningStartupReconciliation(settings, dbPort, second);
     } finally {
       second.destroyForcibly();
       assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -164,14 +163,16 @@ class WorkerKilledIntegrationTest {
   }
 
   /** Polls the child's database until its start-up reconciliation holds the lease; returns the run id. */
-  static long awaitRunningStartupReconciliation(int dbPort, Process child) throws Exception {
-    String url = "jdbc:postgresql://localhost:" + dbPort + "/postgres?user=postgres";
+  static long awaitRunningStartupReconciliation(ClerkSettings settings, int dbPort, Process child) throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres";
+    String password = PasswordFile.read(EmbeddedDatabase.passwordFile(settings.home()));
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (System.nanoTime() < deadline) {
       if (!child.isAlive()) {
         throw new AssertionError("the worker JVM exited with " + child.exitValue());
       }
-      try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement();
+      try (Connection c = java.sql.DriverManager.getConnection(url, EmbeddedDatabase.USER, password);
+          Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SELECT id FROM reconciliation_runs WHERE status = 'running'"
               + " AND trigger = 'startup' AND NOT dry_run")) {
         if (r.next()) {

@@ -42,11 +42,24 @@ public final class SiteRepository {
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        rollback(c, e);
         throw e;
       }
     } catch (SQLException e) {
       throw new DatabaseException(e);
+    }
+  }
+
+  /**
+   * Rolls back after {@code failure}. When the connection is gone, the rollback fails too ("Connection
+   * is closed", no SQLSTATE): that error is kept as suppressed, so the failure that tells what happened
+   * (connection lost, SQLSTATE 08…) is the one thrown and the outage is recognised as one.
+   */
+  public static void rollback(Connection c, Exception failure) {
+    try {
+      c.rollback();
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

@@ -131,7 +131,7 @@ public final class SiteReconciler {
         repair = new Repair(before, after, stage, disk.documents().size(), texts, partial,
             List.copyOf(repairs), disk.problems());
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        SiteRepository.rollback(c, e);
         throw e;
       }
     } catch (SQLException e) {
