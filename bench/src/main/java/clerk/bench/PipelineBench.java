@@ -70,7 +70,7 @@ public final class PipelineBench {
     try (ClerkWorkerApplication.Running worker = ClerkWorkerApplication.start(settings)) {
       WorkflowClient client = worker.context().getBean(WorkflowClient.class);
       HikariDataSource db = worker.context().getBean(HikariDataSource.class);
-      Pipelines pipelines = new Pipelines(client, settings.taskQueue());
+      Pipelines pipelines = new Pipelines(client, settings.taskQueue(), settings.siteOcrAtOnce());
       run(worker, pipelines, client, "warmup.example.org", 100); // JIT, engines, connections
       double smallSeconds = run(worker, pipelines, client, "small.example.org", small);
       double middleSeconds = run(worker, pipelines, client, "middle.example.org", middle);

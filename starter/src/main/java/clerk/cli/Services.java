@@ -115,7 +115,7 @@ final class Services implements AutoCloseable {
   }
 
   Pipelines pipelines() {
-    return new Pipelines(client(), settings.taskQueue());
+    return new Pipelines(client(), settings.taskQueue(), settings.siteOcrAtOnce());
   }
 
   @Override

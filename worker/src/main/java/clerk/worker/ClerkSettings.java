@@ -29,6 +29,7 @@ public record ClerkSettings(
     String namespace,
     String taskQueue,
     int ocrSlots,
+    int siteOcrAtOnce,
     String httpAddress,
     int httpPort,
     String temporalUiUrl,
@@ -41,6 +42,9 @@ public record ClerkSettings(
   public static final List<String> ROLES = List.of("all", "ocr");
 
   public ClerkSettings {
+    if (siteOcrAtOnce < 1) {
+      throw new IllegalArgumentException("CLERK_SITE_OCR_AT_ONCE=" + siteOcrAtOnce + ": at least 1");
+    }
     if (!ROLES.contains(workerRole)) {
       throw new IllegalArgumentException("CLERK_WORKER_ROLE=" + workerRole + ": one of " + ROLES);
     }
@@ -71,6 +75,8 @@ public record ClerkSettings(
       throw new IllegalArgumentException("TEMPORAL_TLS… and TEMPORAL_API_KEY are for a Temporal server of yours"
           + " (TEMPORAL_ADDRESS): the embedded one speaks plain gRPC on 127.0.0.1");
     }
+    int ocrSlots = Integer.parseInt(or(get.apply("CLERK_OCR_SLOTS"),
+        String.valueOf(Runtime.getRuntime().availableProcessors())));
     return new ClerkSettings(
         home,
         path(get.apply("STORAGE_DIR"), home.resolve("storage")),
@@ -84,8 +90,10 @@ public record ClerkSettings(
         Integer.parseInt(or(get.apply("CLERK_EMBEDDED_TEMPORAL_PORT"), "7233")),
         or(get.apply("TEMPORAL_NAMESPACE"), "default"),
         or(get.apply("CLERK_TASK_QUEUE"), TaskQueues.PIPELINE),
-        Integer.parseInt(or(get.apply("CLERK_OCR_SLOTS"),
-            String.valueOf(Runtime.getRuntime().availableProcessors()))),
+        ocrSlots,
+        // Two per OCR slot: every slot has its next task queued, and a site started later waits
+        // behind a few of another site's tasks, not all of them.
+        Integer.parseInt(or(get.apply("CLERK_SITE_OCR_AT_ONCE"), String.valueOf(2 * ocrSlots))),
         or(get.apply("CLERK_HTTP_ADDRESS"), "127.0.0.1"),
         Integer.parseInt(or(get.apply("CLERK_HTTP_PORT"), "8077")),
         or(get.apply("CLERK_TEMPORAL_UI_URL"), "http://localhost:8233"),
@@ -181,18 +189,18 @@ public record ClerkSettings(
   public ClerkSettings withDatabase(String databaseUrl, String databaseUser, String databasePassword) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
-        ocrSlots, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
   }
 
   public ClerkSettings withTemporal(String temporalAddress) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
-        ocrSlots, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
-        ocrSlots, httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        ocrSlots, siteOcrAtOnce, httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
   }
 }

@@ -78,7 +78,7 @@ public class WorkerConfiguration {
 
   @Bean
   Pipelines pipelines(WorkflowClient client, ClerkSettings settings) {
-    return new Pipelines(client, settings.taskQueue());
+    return new Pipelines(client, settings.taskQueue(), settings.siteOcrAtOnce());
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package clerk.workflows;
 
 import io.temporal.activity.ActivityOptions;
+import io.temporal.common.Priority;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
@@ -41,8 +42,7 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
       List<DocumentRef> unavailable = new ArrayList<>();
       List<Promise<Void>> running = new ArrayList<>();
       for (DocumentRef document : todo) {
-        Workflow.await(() -> inFlight < AT_ONCE);
-        inFlight++;
+        acquire();
         running.add(Async.procedure(this::process, document, unavailable));
       }
       // get() rethrows what a document's code threw beyond an activity failure (a bug): the batch
@@ -108,6 +108,16 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
     }
   }
 
+  /** Activities this batch keeps in flight at most: documents, and for OCR page ranges too. */
+  private int atOnce() {
+    return batch.ocrAtOnce() == null ? AT_ONCE : batch.ocrAtOnce();
+  }
+
+  private void acquire() {
+    Workflow.await(() -> inFlight < atOnce());
+    inFlight++;
+  }
+
   private void process(DocumentRef document, List<DocumentRef> unavailable) {
     Stage stage = batch.stage();
     // The summary names the document in the Temporal UI's event history.
@@ -143,27 +153,59 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
   }
 
   /**
-   * OCRs a document: in one activity, or, for a long one, in page ranges on every OCR slot at once
-   * (the first range comes with the activity that found the document long), then put together.
+   * OCRs a document: in one activity, or, for a long one, in page ranges on several OCR slots at once
+   * (the first range comes with the activity that found the document long), then put together. Under
+   * the batch's limit each range takes a slot of its own, the document's included.
    */
-  private static DocumentOutcome ocr(DocumentRef document, String summary) {
+  private DocumentOutcome ocr(DocumentRef document, String summary) {
     DocumentOutcome outcome = ocrStub(summary).ocrDocument(document);
     if (!outcome.split()) {
       return outcome;
+    }
+    boolean limited = batch.ocrAtOnce() != null;
+    if (limited) {
+      inFlight--; // the document's slot: its ranges take slots one by one
     }
     List<Promise<DocumentOutcome>> ranges = new ArrayList<>();
     for (int first = OcrActivities.RANGE_PAGES + 1; first <= outcome.pages(); first += OcrActivities.RANGE_PAGES) {
       int last = Math.min(outcome.pages(), first + OcrActivities.RANGE_PAGES - 1);
       OcrActivities range = ocrStub(summary + " pages " + first + "-" + last);
-      ranges.add(Async.function(range::ocrPages, document, first, last));
+      if (limited) {
+        acquire();
+      }
+      Promise<DocumentOutcome> done = Async.function(range::ocrPages, document, first, last);
+      if (limited) {
+        done.handle((r, failure) -> inFlight--);
+      }
+      ranges.add(done);
     }
-    Promise.allOf(ranges).get();
+    if (!limited) {
+      Promise.allOf(ranges).get();
+    } else {
+      // Every range ends before the document goes on, failed or not: a range still running must not
+      // overlap the document's next attempt, nor hold a slot the batch no longer counts.
+      ActivityFailure firstFailure = null;
+      for (Promise<DocumentOutcome> range : ranges) {
+        try {
+          range.get();
+        } catch (ActivityFailure f) {
+          firstFailure = firstFailure == null ? f : firstFailure;
+        }
+      }
+      acquire(); // the document's slot again, for putting it together (released by process)
+      if (firstFailure != null) {
+        throw firstFailure;
+      }
+    }
     return ocrStub(summary + " put together").commitPages(document, outcome.pages());
   }
 
-  private static OcrActivities ocrStub(String summary) {
-    return Workflow.newActivityStub(OcrActivities.class,
-        ActivityOptions.newBuilder(PipelineActivities.OCR).setSummary(summary).build());
+  private OcrActivities ocrStub(String summary) {
+    return Workflow.newActivityStub(OcrActivities.class, ActivityOptions.newBuilder(PipelineActivities.OCR)
+        .setSummary(summary)
+        // Where the server supports fairness, it takes OCR tasks from the sites in turn.
+        .setPriority(Priority.newBuilder().setFairnessKey(batch.subdomain()).build())
+        .build());
   }
 
   private static DocumentActivities documents(String summary) {

@@ -10,15 +10,22 @@ import java.util.List;
  *
  * @param historyLimit continue as new once the run's history has this many events (null: when the
  *     server suggests it); tests set it small
+ * @param ocrAtOnce OCR activities (documents and page ranges) the site keeps in flight at most, so a
+ *     site with a few small documents is not queued behind all of another site's scans
+ *     ({@code CLERK_SITE_OCR_AT_ONCE}); null in runs started before the limit existed: they keep
+ *     running as they started
  */
 public record PipelineInput(String subdomain, Stage stage, String afterDocumentId, List<StageCounters> finished,
-    List<BatchInFlight> batches, Integer historyLimit) {
+    List<BatchInFlight> batches, Integer historyLimit, Integer ocrAtOnce) {
+  /** The limit when the starter names none (tests). */
+  public static final int OCR_AT_ONCE = 4;
+
   public PipelineInput(String subdomain, Stage stage, String afterDocumentId) {
     this(subdomain, stage, afterDocumentId, List.of());
   }
 
   public PipelineInput(String subdomain, Stage stage, String afterDocumentId, List<StageCounters> finished) {
-    this(subdomain, stage, afterDocumentId, finished, List.of(), null);
+    this(subdomain, stage, afterDocumentId, finished, List.of(), null, OCR_AT_ONCE);
   }
 
   public PipelineInput {
@@ -35,6 +42,10 @@ public record PipelineInput(String subdomain, Stage stage, String afterDocumentI
   }
 
   public static PipelineInput of(String subdomain) {
-    return new PipelineInput(subdomain, null, null);
+    return of(subdomain, OCR_AT_ONCE);
+  }
+
+  public static PipelineInput of(String subdomain, int ocrAtOnce) {
+    return new PipelineInput(subdomain, null, null, List.of(), List.of(), null, ocrAtOnce);
   }
 }

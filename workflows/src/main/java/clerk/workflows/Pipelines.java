@@ -20,10 +20,20 @@ import java.util.Optional;
 public final class Pipelines {
   private final WorkflowClient client;
   private final String taskQueue;
+  private final int ocrAtOnce;
 
-  public Pipelines(WorkflowClient client, String taskQueue) {
+  /** @param ocrAtOnce OCR activities a site keeps in flight at most ({@link PipelineInput#ocrAtOnce}) */
+  public Pipelines(WorkflowClient client, String taskQueue, int ocrAtOnce) {
+    if (ocrAtOnce < 1) {
+      throw new IllegalArgumentException("OCR activities a site keeps in flight: at least 1, not " + ocrAtOnce);
+    }
     this.client = client;
     this.taskQueue = taskQueue;
+    this.ocrAtOnce = ocrAtOnce;
+  }
+
+  public Pipelines(WorkflowClient client, String taskQueue) {
+    this(client, taskQueue, PipelineInput.OCR_AT_ONCE);
   }
 
   /** False once the server refused the search attributes (not registered there). */
@@ -80,7 +90,7 @@ public final class Pipelines {
   public boolean start(String subdomain) {
     try {
       return withOrWithoutSearchAttributes(() -> {
-        WorkflowClient.start(newStub(subdomain)::run, PipelineInput.of(subdomain));
+        WorkflowClient.start(newStub(subdomain)::run, PipelineInput.of(subdomain, ocrAtOnce));
         return true;
       });
     } catch (WorkflowExecutionAlreadyStarted running) {
@@ -102,7 +112,7 @@ public final class Pipelines {
     withOrWithoutSearchAttributes(() -> {
       SitePipelineWorkflow workflow = newStub(subdomain);
       BatchRequest request = client.newSignalWithStartRequest();
-      request.add(workflow::run, PipelineInput.of(subdomain));
+      request.add(workflow::run, PipelineInput.of(subdomain, ocrAtOnce));
       request.add(workflow::reconcile, found);
       return client.signalWithStart(request);
     });

@@ -25,6 +25,11 @@ import org.slf4j.Logger;
  * running {@link DocumentBatchWorkflowImpl#AT_ONCE} documents at once. The children outlive a run that
  * continues as new and report to the new run, so a site with thousands of documents never idles its
  * slots waiting for its slowest document at a continue-as-new boundary.
+ *
+ * <p>OCR is where sites compete: its activities, page ranges included, are limited per site
+ * ({@link PipelineInput#ocrAtOnce}), shared by fewer batches. A server's task queue hands out tasks
+ * in the order they were scheduled, so a site started later finds at most that many of another
+ * site's ahead of its own; a server with fairness keys takes the sites in turn besides.
  */
 public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   /** Document batches running at once. */
@@ -71,12 +76,15 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   private final Map<String, PipelineInput.BatchInFlight> batches = new LinkedHashMap<>();
   /** Continue as new at this many history events; null: when the server suggests it. */
   private Integer historyLimit;
+  /** OCR activities the site keeps in flight at most; null: unlimited (runs started before the limit). */
+  private Integer ocrAtOnce;
 
   @Override
   public SiteResult run(PipelineInput input) {
     subdomain = input.subdomain();
     done = new ArrayList<>(input.finished());
     historyLimit = input.historyLimit();
+    ocrAtOnce = input.ocrAtOnce();
     if (Workflow.getVersion("living-sites", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return new PipelineBeforeLivingSites(this).run(input);
     }
@@ -151,7 +159,8 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     boolean exhausted = false;
     boolean passFoundWork = true;
     while (true) {
-      while (batches.size() < WINDOW && !(exhausted && fetched.isEmpty())) {
+      int window = window();
+      while (batches.size() < window && !(exhausted && fetched.isEmpty())) {
         if (fetched.isEmpty()) {
           List<DocumentRef> page = site.pendingDocuments(subdomain, stage, cursor, BATCH);
           if (page.isEmpty()) {
@@ -162,7 +171,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
           page.stream().filter(d -> !inFlight.contains(d.id())).forEach(fetched::add);
           continue;
         }
-        int size = Math.min(BATCH_DOCUMENTS, (fetched.size() + WINDOW - batches.size() - 1) / (WINDOW - batches.size()));
+        int size = Math.min(BATCH_DOCUMENTS, (fetched.size() + window - batches.size() - 1) / (window - batches.size()));
         List<DocumentRef> documents = new ArrayList<>();
         while (documents.size() < size) {
           documents.add(fetched.poll());
@@ -177,7 +186,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
         Workflow.continueAsNew(continued(stage, recheck ? null : startedUpTo));
       }
       boolean more = !(exhausted && fetched.isEmpty());
-      Workflow.await(() -> recheck || (batches.size() < WINDOW && more) || batches.isEmpty());
+      Workflow.await(() -> recheck || (batches.size() < window && more) || batches.isEmpty());
       if (recheck) {
         recheck = false;
         forgetEndedBatches();
@@ -206,6 +215,19 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     }
   }
 
+  /**
+   * Batches running at once for the current stage: for OCR, fewer, each with a share of the site's
+   * limit, so that one long document's page ranges can still take several OCR slots.
+   */
+  private int window() {
+    return stage != Stage.OCR || ocrAtOnce == null ? WINDOW : Math.max(1, Math.min(WINDOW, ocrAtOnce / 2));
+  }
+
+  /** OCR activities one batch keeps in flight: its share of the site's limit (null: no limit). */
+  private Integer batchOcrAtOnce() {
+    return stage != Stage.OCR || ocrAtOnce == null ? null : Math.max(1, ocrAtOnce / window());
+  }
+
   /** Starts a document batch as a child workflow that outlives this run, and waits until it runs. */
   private void startBatch(List<DocumentRef> documents) {
     String batchId = stage.dbName() + "-" + Workflow.randomUUID().toString().substring(0, 8);
@@ -218,7 +240,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
                 + "**, from " + documents.get(0).id())
             .build());
     Promise<BatchResult> result = Async.function(child::run,
-        new DocumentBatch(subdomain, stage, documents, Workflow.getInfo().getWorkflowId(), batchId));
+        new DocumentBatch(subdomain, stage, documents, Workflow.getInfo().getWorkflowId(), batchId, batchOcrAtOnce()));
     adopt(new PipelineInput.BatchInFlight(batchId, workflowId, documents.stream().map(DocumentRef::id).toList()));
     // A batch that failed (a bug in its code) never reports: its documents stay pending, and the
     // next pass takes them again.
@@ -279,7 +301,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   PipelineInput continued(Stage from, String cursor) {
     List<StageCounters> before = done.stream().filter(c -> c.stage().ordinal() < from.ordinal()).toList();
     return new PipelineInput(subdomain, from, cursor, from == stage ? done : before,
-        from == stage ? List.copyOf(batches.values()) : List.of(), historyLimit);
+        from == stage ? List.copyOf(batches.values()) : List.of(), historyLimit, ocrAtOnce);
   }
 
   /** Writes the bundle; while the database or the storage is unreachable, waits at the gate first. */

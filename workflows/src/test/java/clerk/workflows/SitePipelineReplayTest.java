@@ -36,6 +36,9 @@ class SitePipelineReplayTest {
   private static final String LIVING_HISTORY = "histories/site-pipeline-living-sites.json";
   /** A run that adopted the batches of the run before it and continued as new, leaving batches running. */
   private static final String CONTINUED_HISTORY = "histories/site-pipeline-continued-as-new.json";
+  /** A pipeline under the site's OCR limit, and one of its OCR batches with a long document in ranges. */
+  private static final String LIMITED_HISTORY = "histories/site-pipeline-ocr-limit.json";
+  private static final String RANGES_BATCH_HISTORY = "histories/document-batch-ocr-ranges.json";
   private static final String SITE = "replay.example.us";
 
   @Test
@@ -58,6 +61,29 @@ class SitePipelineReplayTest {
     String history = read(CONTINUED_HISTORY);
     assertThat(history).contains("EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW", "batchDone");
     WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedRunUnderTheSitesOcrLimitReplays() throws Exception {
+    String history = read(LIMITED_HISTORY);
+    assertThat(io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents().get(0)
+            .getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0).getData().toStringUtf8())
+        .contains("\"ocrAtOnce\":4");
+    WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedBatchWithALongDocumentInRangesReplays() throws Exception {
+    String history = read(RANGES_BATCH_HISTORY);
+    assertThat(history).contains("OcrPages", "CommitPages");
+    WorkflowReplayer.replayWorkflowExecution(history, DocumentBatchWorkflowImpl.class);
+  }
+
+  @Test
+  void freshRunUnderTheSitesOcrLimitReplays() throws Exception {
+    List<String> histories = runLongDocuments();
+    WorkflowReplayer.replayWorkflowExecution(histories.get(0), SitePipelineWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(histories.get(1), DocumentBatchWorkflowImpl.class);
   }
 
   @Test
@@ -93,7 +119,8 @@ class SitePipelineReplayTest {
   @EnabledIfSystemProperty(named = "clerk.recordHistories", matches = "true")
   void recordHistory() throws Exception {
     // Only histories not recorded yet: old ones stay, they are what running executions look like.
-    for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY, CONTINUED_HISTORY)) {
+    for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY, CONTINUED_HISTORY, LIMITED_HISTORY,
+        RANGES_BATCH_HISTORY)) {
       Path file = Path.of("src/test/resources", history);
       if (!Files.exists(file)) {
         Files.createDirectories(file.getParent());
@@ -101,6 +128,8 @@ class SitePipelineReplayTest {
           case HISTORY -> runThreeDocuments();
           case SIGNALLED_HISTORY -> runSignalled();
           case LIVING_HISTORY -> runLivingSite();
+          case LIMITED_HISTORY -> runLongDocuments().get(0);
+          case RANGES_BATCH_HISTORY -> runLongDocuments().get(1);
           default -> runContinued();
         }, StandardCharsets.UTF_8);
       }
@@ -189,7 +218,7 @@ class SitePipelineReplayTest {
       String workflowId = SitePipelineWorkflow.workflowId(SITE);
       client.newWorkflowStub(SitePipelineWorkflow.class,
               WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId(workflowId).build())
-          .run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60));
+          .run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60, PipelineInput.OCR_AT_ONCE));
       List<io.temporal.common.WorkflowExecutionHistory> runs = new java.util.ArrayList<>();
       String runId = null;
       do {
@@ -206,6 +235,35 @@ class SitePipelineReplayTest {
         }
       }
       throw new AssertionError("no run both adopted batches and continued as new");
+    }
+  }
+
+  /**
+   * Six documents, two of them long (37 pages: five ranges), under the site's OCR limit of 4. Returns
+   * the pipeline's history and that of the OCR batch holding the first long document.
+   */
+  private static List<String> runLongDocuments() {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      FakeSite site = startSite(env, 6);
+      site.longDocuments.put(site.documentIds().get(0), 37);
+      site.longDocuments.put(site.documentIds().get(3), 37);
+      WorkflowClient client = env.getWorkflowClient();
+      String workflowId = SitePipelineWorkflow.workflowId(SITE);
+      SiteResult result = client.newWorkflowStub(SitePipelineWorkflow.class,
+              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId(workflowId).build())
+          .run(PipelineInput.of(SITE, 4));
+      assertThat(result.note()).isEqualTo("6 documents, none failed");
+      io.temporal.common.WorkflowExecutionHistory pipeline = client.fetchHistory(workflowId);
+      for (io.temporal.api.history.v1.HistoryEvent event : pipeline.getEvents()) {
+        if (event.hasChildWorkflowExecutionStartedEventAttributes()) {
+          String child = event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId();
+          String batch = client.fetchHistory(child).toJson(true);
+          if (batch.contains("OcrPages")) {
+            return List.of(pipeline.toJson(true), batch);
+          }
+        }
+      }
+      throw new AssertionError("no OCR batch with page ranges");
     }
   }
 

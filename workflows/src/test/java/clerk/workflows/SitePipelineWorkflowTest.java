@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The site pipeline workflow alone, on the SDK's time-skipping test server, against {@link FakeSite}.
@@ -173,13 +175,14 @@ class SitePipelineWorkflowTest {
     assertThat(site.deploys()).isEqualTo(1);
   }
 
-  @Test
-  void neverMoreThanMaxInFlightDocumentsAtOnce() {
+  @ParameterizedTest
+  @ValueSource(ints = {4, 16})
+  void ocrKeepsExactlyTheSitesLimitInFlight(int limit) {
     int documents = 40;
     FakeSite site = site(documents);
     AtomicInteger started = new AtomicInteger();
-    // Each OCR waits until the workflow has filled every slot (or started the last document), so
-    // the peak is what the workflow allows, not what the scheduler happened to overlap.
+    // Each OCR waits until the workflow has filled every slot it may (but the last few, which cannot),
+    // so the peak is what the workflow allows, not what the scheduler happened to overlap.
     site.behave(
         (stage, document, attempt) -> {
           if (stage != Stage.OCR) {
@@ -187,21 +190,44 @@ class SitePipelineWorkflowTest {
           }
           started.incrementAndGet();
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-          while (site.running.get() < SitePipelineWorkflowImpl.MAX_IN_FLIGHT
-              && started.get() < documents
-              && System.nanoTime() < deadline) {
+          while (site.running.get() < limit && started.get() <= documents - limit && System.nanoTime() < deadline) {
             Thread.sleep(2);
           }
+          Thread.sleep(20); // time for one more to start, were it allowed
         });
 
-    SiteResult result = run();
+    SiteResult result = workflow().run(PipelineInput.of(SITE, limit));
 
-    assertThat(site.maxRunning.get()).isEqualTo(SitePipelineWorkflowImpl.MAX_IN_FLIGHT);
+    assertThat(site.maxRunning.get()).isEqualTo(limit);
     for (String id : site.documentIds()) {
       assertThat(site.attempts(Stage.OCR, id)).as(id).isEqualTo(1);
     }
     assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, documents, documents, 0));
     assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, documents, documents, 0));
+  }
+
+  @Test
+  void longDocumentsPageRangesCountAgainstTheSitesLimit() {
+    int limit = 4;
+    FakeSite site = site(3);
+    site.documentIds().forEach(id -> site.longDocuments.put(id, 37)); // 5 ranges each
+    AtomicInteger started = new AtomicInteger();
+    site.behave((stage, document, firstPage) -> {
+      if (stage == Stage.OCR) {
+        started.incrementAndGet();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (site.running.get() < limit && started.get() < 15 && System.nanoTime() < deadline) {
+          Thread.sleep(2);
+        }
+        Thread.sleep(20); // time for one more to start, were it allowed
+      }
+    });
+
+    SiteResult result = workflow().run(PipelineInput.of(SITE, limit));
+
+    assertThat(site.maxRunning.get()).as("ranges of 3 long documents, never more than the limit").isEqualTo(limit);
+    site.documentIds().forEach(id -> assertThat(site.ranges.get(id)).containsExactlyInAnyOrder(1, 9, 17, 25, 33));
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 3, 3, 0));
   }
 
   @Test
@@ -619,7 +645,7 @@ class SitePipelineWorkflowTest {
     int documents = 150;
     FakeSite site = site(documents);
 
-    SiteResult result = workflow().run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60));
+    SiteResult result = workflow().run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60, PipelineInput.OCR_AT_ONCE));
 
     for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION)) {
       assertThat(result.stages().get(stage.ordinal())).isEqualTo(counters(stage, documents, documents, 0));
