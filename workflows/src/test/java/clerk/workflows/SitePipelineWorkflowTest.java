@@ -645,7 +645,7 @@ class SitePipelineWorkflowTest {
     int documents = 150;
     FakeSite site = site(documents);
 
-    SiteResult result = workflow().run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60, PipelineInput.OCR_AT_ONCE));
+    SiteResult result = workflow().run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60, 16));
 
     for (Stage stage : List.of(Stage.OCR, Stage.COMPILATION, Stage.EXTRACTION)) {
       assertThat(result.stages().get(stage.ordinal())).isEqualTo(counters(stage, documents, documents, 0));
