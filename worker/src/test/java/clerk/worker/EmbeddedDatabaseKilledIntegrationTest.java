@@ -47,6 +47,15 @@ class EmbeddedDatabaseKilledIntegrationTest {
       DatabaseOutageIntegrationTest.awaitTrue("a new postmaster serving the same data directory",
           Duration.ofMinutes(2), () -> postmaster().filter(pid -> pid != killed)
               .flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false));
+      // The new server replays its WAL before it accepts connections; the pool reconnects after that.
+      DatabaseOutageIntegrationTest.awaitTrue("the worker's pool connected again", Duration.ofMinutes(1), () -> {
+        try {
+          repository.site(SITE);
+          return true;
+        } catch (clerk.activities.db.DatabaseException stillDown) {
+          return false;
+        }
+      });
       assertThat(repository.site(COMMITTED_LAST)).as("a commit made just before the kill survives").isNotNull();
       SiteFiles.awaitCompleted(repository, SITE, Duration.ofMinutes(4));
 
