@@ -12,6 +12,8 @@ import clerk.workflows.DocumentOutcome;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -154,10 +156,24 @@ public class DocumentActivitiesImpl implements DocumentActivities {
     return DocumentOutcome.superseded(d.id(), "sent back to an earlier stage by reconciliation");
   }
 
+  /** What a deploy attempt heartbeats: documents written of those it had to write. */
+  public record DeployHeartbeat(int written, int toWrite) {}
+
   @Override
   public StageCounters deploySite(String subdomain) {
     return Failures.badInputIsFinal(() -> {
-      BundleSummary summary = bundleWriter.write(repository.dataSource(), subdomain, deployDir);
+      ActivityExecutionContext context = Activity.getExecutionContext();
+      // A retried attempt goes on from the documents the last one committed (the bundle records them).
+      context.getHeartbeatDetails(DeployHeartbeat.class).ifPresent(last -> log.info(
+          "{}: deploy attempt {} goes on after {} of {} documents written by the last one", subdomain,
+          context.getInfo().getAttempt(), last.written(), last.toWrite()));
+      BundleSummary summary;
+      try (AttemptHeartbeat beat = new AttemptHeartbeat(context, "deploy " + subdomain, new DeployHeartbeat(0, 0))) {
+        summary = bundleWriter.write(repository.dataSource(), subdomain, deployDir, (written, toWrite) -> {
+          beat.progress(new DeployHeartbeat(written, toWrite));
+          beat.checkAlive(); // an attempt Temporal gave up on stops between batches
+        });
+      }
       // A document the bundle left out fails deploy alone; the others are published.
       List<String> leftOut = summary.leftOut().stream().map(BundleSummary.LeftOut::documentId).toList();
       repository.siteTransaction(subdomain, c -> {
@@ -168,8 +184,9 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         return null;
       });
       summary.leftOut().forEach(d -> log.warn("{}: {}: {}", subdomain, d.documentId(), d.reason()));
-      log.info("{}: deployed {} documents, {} pages, {} motions to {}", subdomain,
-          summary.documents(), summary.pages(), summary.motions(), summary.dir());
+      log.info("{}: deployed {} documents ({} written, {} removed), {} pages, {} motions to {}", subdomain,
+          summary.documents(), summary.written(), summary.removed(), summary.pages(), summary.motions(),
+          summary.dir());
       return repository.counters(subdomain, Stage.DEPLOY);
     });
   }

@@ -1,0 +1,236 @@
+package clerk.activities.deploy;
+
+import clerk.activities.deploy.MeetingsDb.Document;
+import clerk.activities.deploy.MeetingsDb.Scope;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Brings a {@link MeetingsDb} in step with what PostgreSQL says is published: documents the file holds
+ * in another version, or that are no longer published, are taken out; documents it lacks, or holds in
+ * another version, are written, in batches each committed. Only what changed is written, and a deploy
+ * that stopped half-way (a crash, a lost attempt) leaves whole documents behind, so the next one goes on
+ * from there. The caller reads everything in one repeatable-read transaction.
+ */
+final class BundleSync {
+  /** Pages per committed batch: large enough that commits cost nothing, small enough to heartbeat often. */
+  static final int BATCH_PAGES = 5_000;
+  static final int BATCH_DOCUMENTS = 500;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String C = " COLLATE \"C\"";
+
+  /**
+   * Which version of a document the bundle holds: what it is made of (PDF, text, pages) and when its
+   * pages and motions were last written; a document compiled or extracted again is written again.
+   */
+  static final String VERSION = "coalesce(d.pages, 0) || ':' || coalesce(d.text_bytes, -1) || ':'"
+      + " || coalesce(d.pdf_sha256, d.pdf_size || '/' || d.pdf_mtime, '') || ':'"
+      + " || coalesce(d.compilation_at::text, '') || ':' || coalesce(d.extraction_at::text, '')";
+
+  /** A published document, the version PostgreSQL has of it, and its page count. */
+  record Published(Document doc, String version, int pages) {}
+
+  /** What a sync changed, and the documents SQLite would not take. */
+  record Changes(int written, int removed, List<BundleSummary.LeftOut> leftOut) {}
+
+  private final Connection pg;
+  private final MeetingsDb meetings;
+  private final Scope scope;
+  private final DeployProgress progress;
+  private final int batchPages;
+
+  BundleSync(Connection pg, MeetingsDb meetings, Scope scope, DeployProgress progress, int batchPages) {
+    this.pg = pg;
+    this.meetings = meetings;
+    this.scope = scope;
+    this.progress = progress;
+    this.batchPages = batchPages;
+  }
+
+  Changes sync(List<Published> published) throws SQLException, JsonProcessingException {
+    Map<String, String> held = meetings.documents();
+    Map<String, Published> wanted = new HashMap<>();
+    published.forEach(p -> wanted.put(p.doc().key(scope), p));
+    int removed = 0;
+    for (Map.Entry<String, String> h : held.entrySet()) {
+      Published p = wanted.get(h.getKey());
+      if (p == null || !p.version().equals(h.getValue())) {
+        meetings.removeDocument(p == null ? Document.of(h.getKey(), scope) : p.doc());
+        removed++;
+      }
+    }
+    meetings.commit();
+    List<Published> toWrite = published.stream()
+        .filter(p -> !p.version().equals(held.get(p.doc().key(scope)))).toList();
+    List<BundleSummary.LeftOut> leftOut = new ArrayList<>();
+    int written = 0;
+    progress.written(0, toWrite.size());
+    for (int from = 0; from < toWrite.size(); ) {
+      int to = from;
+      int pages = 0;
+      while (to < toWrite.size() && to - from < BATCH_DOCUMENTS && (to == from || pages < batchPages)) {
+        pages += Math.max(1, toWrite.get(to++).pages()); // pages unknown (older rows): count one
+      }
+      List<Published> batch = toWrite.subList(from, to);
+      leftOut.addAll(write(batch));
+      meetings.commit();
+      written += batch.size();
+      from = to;
+      progress.written(written, toWrite.size());
+    }
+    return new Changes(written - leftOut.size(), removed, leftOut);
+  }
+
+  /** Writes a batch of documents; returns those SQLite would not take. */
+  private List<BundleSummary.LeftOut> write(List<Published> batch) throws SQLException, JsonProcessingException {
+    Map<String, Map<Integer, CivicVotes>> votes = votes(batch);
+    Map<String, Published> byKey = new HashMap<>();
+    batch.forEach(p -> byKey.put(p.doc().key(scope), p));
+    List<BundleSummary.LeftOut> leftOut = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    try (PreparedStatement s = pg.prepareStatement(
+        "SELECT p.subdomain, p.kind, p.meeting, p.date, p.page, p.text FROM pages p"
+            + " JOIN unnest(?::text[], ?::text[]) AS w(subdomain, document_id)"
+            + " ON p.subdomain = w.subdomain AND p.document_id = w.document_id"
+            + " ORDER BY p.subdomain" + C + ", p.kind" + C + ", p.meeting" + C + ", p.date" + C + ", p.page")) {
+      setDocuments(s, batch);
+      s.setFetchSize(500); // a batch holds thousands of pages: stream them
+      try (ResultSet r = s.executeQuery()) {
+        Writing doc = null;
+        while (r.next()) {
+          String key = key(r.getString(1), r.getString(2), r.getString(3), r.getString(4));
+          if (doc == null || !doc.key.equals(key)) {
+            end(doc, leftOut);
+            doc = new Writing(key, byKey.get(key), meetings.beginDocument());
+            seen.add(key);
+          }
+          if (doc.problem == null) {
+            doc.problem = page(doc, r.getInt(5), r.getString(6), votes.get(key));
+          }
+        }
+        end(doc, leftOut);
+      }
+    }
+    // A document without pages (none to publish) is still held, so it is not looked for again.
+    for (Published p : batch) {
+      if (!seen.contains(p.doc().key(scope))) {
+        end(new Writing(p.doc().key(scope), p, meetings.beginDocument()), leftOut);
+      }
+    }
+    return leftOut;
+  }
+
+  private String key(String subdomain, String table, String meeting, String date) {
+    return new Document(subdomain, null, table, meeting, date).key(scope);
+  }
+
+  private void setDocuments(PreparedStatement s, List<Published> batch) throws SQLException {
+    Array subdomains = pg.createArrayOf("text", batch.stream().map(p -> p.doc().subdomain()).toArray());
+    Array ids = pg.createArrayOf("text", batch.stream()
+        .map(p -> p.doc().table() + "/" + p.doc().meeting() + "/" + p.doc().date()).toArray());
+    s.setArray(1, subdomains);
+    s.setArray(2, ids);
+  }
+
+  /** One document's rows on their way in. */
+  private static final class Writing {
+    final String key;
+    final Published published;
+    final Savepoint start;
+    int pages;
+    int motions;
+    /** Why the document cannot be in the bundle; null while it can. */
+    String problem;
+
+    Writing(String key, Published published, Savepoint start) {
+      this.key = key;
+      this.published = published;
+      this.start = start;
+    }
+  }
+
+  /** Keeps the document's rows, or takes them all back when one could not be written. */
+  private void end(Writing doc, List<BundleSummary.LeftOut> leftOut) throws SQLException {
+    if (doc == null) {
+      return;
+    }
+    Document d = doc.published.doc();
+    if (doc.problem != null) {
+      meetings.dropDocument(doc.start);
+      String id = d.table() + "/" + d.meeting() + "/" + d.date();
+      leftOut.add(new BundleSummary.LeftOut(scope == Scope.ALL_SITES ? d.subdomain() + "/" + id : id, doc.problem));
+      return;
+    }
+    meetings.keepDocument(doc.start, d, doc.published.version(), doc.pages, doc.motions);
+  }
+
+  /** Writes one page's row; returns why its document cannot be in the bundle, or null. */
+  private String page(Writing doc, int page, String text, Map<Integer, CivicVotes> votes)
+      throws SQLException, JsonProcessingException {
+    String entities;
+    try {
+      entities = JSON.writeValueAsString(EntityExtractor.extract(text).toJson());
+    } catch (RuntimeException | StackOverflowError e) {
+      // Pattern matching over pathological OCR output can blow the stack: that page's problem.
+      return "left out of the bundle: page " + page + ": finding its entities failed (" + e + ")";
+    }
+    CivicVotes onPage = votes == null ? null : votes.get(page);
+    Document d = doc.published.doc();
+    try {
+      meetings.addPage(d, page, text, entities, onPage == null ? CivicVotes.none() : onPage.json());
+    } catch (SQLException e) {
+      if (!MeetingsDb.refusedRow(e)) {
+        throw e;
+      }
+      String id = scope == Scope.ALL_SITES
+          ? CivicIds.fullDbRowId(d.table(), d.meeting(), d.date(), page, text, d.subdomain(), d.municipality())
+          : CivicIds.rowId(d.table(), d.meeting(), d.date(), page, text);
+      String holder = meetings.holderOfId(d.table(), id);
+      return holder == null
+          ? "left out of the bundle: page " + page + ": SQLite refused its row: " + e.getMessage()
+          : "left out of the bundle: page " + page + " has the row id " + id + " of " + holder
+              + " (12 hex characters of a hash, equal by chance); rename one of the two PDFs";
+    }
+    doc.pages++;
+    doc.motions += onPage == null ? 0 : onPage.size();
+    return null;
+  }
+
+  /** The batch's motions, by document key and the page each starts on, in order. */
+  private Map<String, Map<Integer, CivicVotes>> votes(List<Published> batch)
+      throws SQLException, JsonProcessingException {
+    Map<String, Map<Integer, CivicVotes>> out = new HashMap<>();
+    try (PreparedStatement s = pg.prepareStatement(
+        "SELECT m.subdomain, m.document_id, m.page, m.motion, m.mover, m.seconder, m.result, m.ayes, m.nays,"
+            + " m.abstain, m.absent, m.votes::text, m.raw_text FROM motions m"
+            + " JOIN unnest(?::text[], ?::text[]) AS w(subdomain, document_id)"
+            + " ON m.subdomain = w.subdomain AND m.document_id = w.document_id"
+            + " ORDER BY m.subdomain" + C + ", m.document_id" + C + ", m.seq")) {
+      setDocuments(s, batch);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          String[] id = r.getString(2).split("/", 3);
+          String key = key(r.getString(1), id[0], id[1], id[2]);
+          out.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(r.getInt(3), k -> new CivicVotes())
+              .add(r.getString(4), r.getString(5), r.getString(6), r.getString(7), (Integer) r.getObject(8),
+                  (Integer) r.getObject(9), (Integer) r.getObject(10), (Integer) r.getObject(11),
+                  JSON.readTree(r.getString(12)), r.getString(13));
+        }
+      }
+    }
+    return out;
+  }
+}
