@@ -2,6 +2,7 @@ package clerk.activities;
 
 import clerk.activities.db.SiteRepository;
 import clerk.activities.deploy.BundleSummary;
+import clerk.activities.deploy.EntityExtractor;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.Motion;
 import clerk.activities.extract.MotionExtractor;
@@ -52,12 +53,15 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
       }
       List<String> pages = storage.readPages(d);
+      // PostgreSQL text cannot hold NUL; OCR output occasionally does.
+      List<String> texts = pages.stream().map(t -> t.replace("\u0000", "")).toList();
+      List<String> entities = texts.stream().map(EntityExtractor::jsonOrNull).toList();
       boolean marked = repository.siteTransaction(d.subdomain(), c -> {
         try (PreparedStatement delete = c.prepareStatement(
                 "DELETE FROM pages WHERE subdomain = ? AND document_id = ?");
             PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text, entities_json)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
           delete.setString(1, d.subdomain());
           delete.setString(2, d.id());
           delete.executeUpdate();
@@ -68,8 +72,8 @@ public class DocumentActivitiesImpl implements DocumentActivities {
             insert.setString(4, d.meeting());
             insert.setString(5, d.date());
             insert.setInt(6, i + 1);
-            // PostgreSQL text cannot hold NUL; OCR output occasionally does.
-            insert.setString(7, pages.get(i).replace("\u0000", ""));
+            insert.setString(7, texts.get(i));
+            insert.setString(8, entities.get(i));
             insert.addBatch();
           }
           insert.executeBatch();

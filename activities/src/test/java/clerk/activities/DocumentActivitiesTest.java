@@ -267,6 +267,9 @@ class DocumentActivitiesTest {
     documents.compileDocument(digital.ref());
     assertThat(dump("SELECT page, text FROM pages ORDER BY page")).isEqualTo(pages);
     assertThat(count("SELECT count(*) FROM pages")).isEqualTo(digital.pages());
+    // Each page's entities are found once, here, as the bundle publishes them (not at every deploy).
+    assertThat(count("SELECT count(*) FROM pages WHERE entities_json LIKE '{\"persons\":[%'"))
+        .isEqualTo(digital.pages());
     assertThat(repository.counters(SITE, Stage.COMPILATION))
         .isEqualTo(new StageCounters(Stage.COMPILATION, 1, 1, 0));
 

@@ -41,7 +41,6 @@ final class BundleDirectory {
   private static final ConcurrentHashMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern LEFTOVER_SUFFIX = Pattern.compile("[0-9a-f]{12}");
-  static final List<String> DATABASE_FILES = List.of(".meetings-a.db", ".meetings-b.db");
 
   /** Work done on a site's bundle while its lock is held. */
   @FunctionalInterface
@@ -50,10 +49,16 @@ final class BundleDirectory {
   }
 
   private final Path dir;
+  /** The database's name readers open ({@code meetings.db}); a symbolic link to one of {@link #files}. */
+  private final String linkName;
+  private final List<String> files;
   private final BundlePermissions permissions;
 
-  private BundleDirectory(Path dir, BundlePermissions permissions) {
+  private BundleDirectory(Path dir, String linkName, BundlePermissions permissions) {
     this.dir = dir;
+    this.linkName = linkName;
+    String stem = linkName.endsWith(".db") ? linkName.substring(0, linkName.length() - 3) : linkName;
+    this.files = List.of("." + stem + "-a.db", "." + stem + "-b.db");
     this.permissions = permissions;
   }
 
@@ -79,7 +84,24 @@ final class BundleDirectory {
           Files.createDirectory(dir);
         }
         permissions.directory(dir);
-        return work.run(new BundleDirectory(dir, permissions));
+        return work.run(new BundleDirectory(dir, MeetingsDb.FILE_NAME, permissions));
+      }
+    }
+  }
+
+  /**
+   * Runs {@code work} on the database {@code file} (the cross-site database) under a lock of its own:
+   * the file is the link, its two database files beside it.
+   */
+  static <T> T lockedFile(Path file, BundlePermissions permissions, Work<T> work) throws IOException {
+    Path dir = file.toAbsolutePath().normalize().getParent();
+    Files.createDirectories(dir);
+    String name = file.getFileName().toString();
+    synchronized (MONITORS.computeIfAbsent(dir.resolve(name), k -> new Object())) {
+      try (FileChannel lockFile = FileChannel.open(dir.resolve("." + name + ".lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = lockFile.lock()) {
+        return work.run(new BundleDirectory(dir, name, permissions));
       }
     }
   }
@@ -90,7 +112,7 @@ final class BundleDirectory {
 
   /** The database file readers see now; null when there is none. */
   Path live() throws IOException {
-    Path link = dir.resolve(MeetingsDb.FILE_NAME);
+    Path link = dir.resolve(linkName);
     if (Files.isSymbolicLink(link)) {
       return dir.resolve(Files.readSymbolicLink(link)).normalize();
     }
@@ -103,11 +125,11 @@ final class BundleDirectory {
    */
   Path standby() throws IOException {
     Path live = live();
-    Path standby = dir.resolve(live != null && live.getFileName().toString().equals(DATABASE_FILES.get(0))
-        ? DATABASE_FILES.get(1) : DATABASE_FILES.get(0));
+    Path standby = dir.resolve(live != null && live.getFileName().toString().equals(files.get(0))
+        ? files.get(1) : files.get(0));
     Path copy = standby.resolveSibling(standby.getFileName() + ".copying");
     Files.deleteIfExists(copy);
-    if (!Files.exists(standby) && live != null && Files.isSymbolicLink(dir.resolve(MeetingsDb.FILE_NAME))) {
+    if (!Files.exists(standby) && live != null && Files.isSymbolicLink(dir.resolve(linkName))) {
       Files.copy(live, copy);
       Files.move(copy, standby, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -118,8 +140,8 @@ final class BundleDirectory {
   void publish(Path database) throws IOException {
     sync(database);
     permissions.file(database);
-    Path link = dir.resolve(MeetingsDb.FILE_NAME);
-    Path newLink = dir.resolve(".meetings.db.link-" + randomSuffix());
+    Path link = dir.resolve(linkName);
+    Path newLink = dir.resolve("." + linkName + ".link-" + randomSuffix());
     Files.createSymbolicLink(newLink, database.getFileName());
     try {
       Files.move(newLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -16,6 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Brings a {@link MeetingsDb} in step with what PostgreSQL says is published: documents the file holds
@@ -28,6 +32,8 @@ final class BundleSync {
   /** Pages per committed batch: large enough that commits cost nothing, small enough to heartbeat often. */
   static final int BATCH_PAGES = 5_000;
   static final int BATCH_DOCUMENTS = 500;
+  /** Below this many pages a write is never bulk: indexing them row by row takes well under a second. */
+  static final int BULK_AT_LEAST = 2_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String C = " COLLATE \"C\"";
@@ -51,19 +57,34 @@ final class BundleSync {
   private final Scope scope;
   private final DeployProgress progress;
   private final int batchPages;
+  private final int bulkAtLeast;
 
-  BundleSync(Connection pg, MeetingsDb meetings, Scope scope, DeployProgress progress, int batchPages) {
+  BundleSync(Connection pg, MeetingsDb meetings, Scope scope, DeployProgress progress, int batchPages,
+      int bulkAtLeast) {
     this.pg = pg;
     this.meetings = meetings;
     this.scope = scope;
     this.progress = progress;
     this.batchPages = batchPages;
+    this.bulkAtLeast = bulkAtLeast;
   }
 
   Changes sync(List<Published> published) throws SQLException, JsonProcessingException {
     Map<String, String> held = meetings.documents();
     Map<String, Published> wanted = new HashMap<>();
     published.forEach(p -> wanted.put(p.doc().key(scope), p));
+    List<Published> toWrite = published.stream()
+        .filter(p -> !p.version().equals(held.get(p.doc().key(scope)))).toList();
+    long pagesToWrite = toWrite.stream().mapToLong(p -> Math.max(1, p.pages())).sum();
+    long pagesAfter = published.stream().mapToLong(p -> Math.max(1, p.pages())).sum();
+    // Rebuilding the index costs about a quarter of indexing the same pages row by row (bench/deploy).
+    boolean bulk = meetings.inBulk() || pagesToWrite * 4 > pagesAfter && pagesToWrite >= bulkAtLeast;
+    if (bulk && !meetings.inBulk()) {
+      meetings.beginBulk();
+    }
+    if (bulk) {
+      meetings.unsyncedBatches();
+    }
     int removed = 0;
     for (Map.Entry<String, String> h : held.entrySet()) {
       Published p = wanted.get(h.getKey());
@@ -73,57 +94,139 @@ final class BundleSync {
       }
     }
     meetings.commit();
-    List<Published> toWrite = published.stream()
-        .filter(p -> !p.version().equals(held.get(p.doc().key(scope)))).toList();
     List<BundleSummary.LeftOut> leftOut = new ArrayList<>();
-    int written = 0;
+    List<List<Published>> batches = batches(toWrite);
     progress.written(0, toWrite.size());
+    // The next batch is read from PostgreSQL (and its ids and JSON made) while this one goes into
+    // SQLite: the two take about as long, and PostgreSQL is another process. One thread uses the
+    // PostgreSQL connection at a time: the reader; this thread only writes SQLite.
+    ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "clerk-deploy-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Future<List<PageRow>> next = batches.isEmpty() ? null : reader.submit(read(batches.get(0)));
+      int written = 0;
+      for (int i = 0; i < batches.size(); i++) {
+        List<PageRow> rows = get(next);
+        next = i + 1 < batches.size() ? reader.submit(read(batches.get(i + 1))) : null;
+        leftOut.addAll(write(batches.get(i), rows));
+        meetings.commit();
+        written += batches.get(i).size();
+        progress.written(written, toWrite.size());
+      }
+    } finally {
+      reader.shutdownNow();
+    }
+    if (bulk) {
+      meetings.endBulk();
+    }
+    return new Changes(toWrite.size() - leftOut.size(), removed, leftOut);
+  }
+
+  /** Documents in batches of about {@code batchPages} pages (at most {@link #BATCH_DOCUMENTS} documents). */
+  private List<List<Published>> batches(List<Published> toWrite) {
+    List<List<Published>> out = new ArrayList<>();
     for (int from = 0; from < toWrite.size(); ) {
       int to = from;
       int pages = 0;
       while (to < toWrite.size() && to - from < BATCH_DOCUMENTS && (to == from || pages < batchPages)) {
         pages += Math.max(1, toWrite.get(to++).pages()); // pages unknown (older rows): count one
       }
-      List<Published> batch = toWrite.subList(from, to);
-      leftOut.addAll(write(batch));
-      meetings.commit();
-      written += batch.size();
+      out.add(toWrite.subList(from, to));
       from = to;
-      progress.written(written, toWrite.size());
     }
-    return new Changes(written - leftOut.size(), removed, leftOut);
+    return out;
   }
 
-  /** Writes a batch of documents; returns those SQLite would not take. */
-  private List<BundleSummary.LeftOut> write(List<Published> batch) throws SQLException, JsonProcessingException {
+  private java.util.concurrent.Callable<List<PageRow>> read(List<Published> batch) {
+    return () -> readBatch(batch);
+  }
+
+  private static List<PageRow> get(Future<List<PageRow>> loading) throws SQLException {
+    try {
+      return loading.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("deploy interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new SQLException("reading a batch of pages failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * One page as it goes into the bundle: its document's key, number, text, row id, entities JSON (null
+   * when they could not be found: {@code problem} says why) and votes JSON.
+   */
+  private record PageRow(String key, int page, String text, String id, String entities, String votes,
+      int motions, String problem) {}
+
+  /** A batch's pages from PostgreSQL, ready to write, ordered by document and page. */
+  private List<PageRow> readBatch(List<Published> batch) throws SQLException, JsonProcessingException {
     Map<String, Map<Integer, CivicVotes>> votes = votes(batch);
     Map<String, Published> byKey = new HashMap<>();
     batch.forEach(p -> byKey.put(p.doc().key(scope), p));
-    List<BundleSummary.LeftOut> leftOut = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    List<PageRow> rows = new ArrayList<>();
     try (PreparedStatement s = pg.prepareStatement(
-        "SELECT p.subdomain, p.kind, p.meeting, p.date, p.page, p.text FROM pages p"
+        "SELECT p.subdomain, p.kind, p.meeting, p.date, p.page, p.text, p.entities_json FROM pages p"
             + " JOIN unnest(?::text[], ?::text[]) AS w(subdomain, document_id)"
             + " ON p.subdomain = w.subdomain AND p.document_id = w.document_id"
             + " ORDER BY p.subdomain" + C + ", p.kind" + C + ", p.meeting" + C + ", p.date" + C + ", p.page")) {
       setDocuments(s, batch);
       s.setFetchSize(500); // a batch holds thousands of pages: stream them
       try (ResultSet r = s.executeQuery()) {
-        Writing doc = null;
         while (r.next()) {
           String key = key(r.getString(1), r.getString(2), r.getString(3), r.getString(4));
-          if (doc == null || !doc.key.equals(key)) {
-            end(doc, leftOut);
-            doc = new Writing(key, byKey.get(key), meetings.beginDocument());
-            seen.add(key);
+          Document d = byKey.get(key).doc();
+          int page = r.getInt(5);
+          String text = r.getString(6);
+          String entities = r.getString(7); // found at compilation; pages compiled before that are done here
+          String problem = null;
+          if (entities == null) {
+            try {
+              entities = JSON.writeValueAsString(EntityExtractor.extract(text).toJson());
+            } catch (RuntimeException | StackOverflowError e) {
+              // Pattern matching over pathological OCR output can blow the stack: that page's problem.
+              problem = "left out of the bundle: page " + page + ": finding its entities failed (" + e + ")";
+            }
           }
-          if (doc.problem == null) {
-            doc.problem = page(doc, r.getInt(5), r.getString(6), votes.get(key));
-          }
+          CivicVotes onPage = votes.getOrDefault(key, Map.of()).get(page);
+          String id = scope == Scope.ALL_SITES
+              ? CivicIds.fullDbRowId(d.table(), d.meeting(), d.date(), page, text, d.subdomain(), d.municipality())
+              : CivicIds.rowId(d.table(), d.meeting(), d.date(), page, text);
+          rows.add(new PageRow(key, page, text, id, entities, onPage == null ? CivicVotes.none() : onPage.json(),
+              onPage == null ? 0 : onPage.size(), problem));
         }
-        end(doc, leftOut);
       }
     }
+    return rows;
+  }
+
+  /** Writes a batch's documents; returns those SQLite would not take. */
+  private List<BundleSummary.LeftOut> write(List<Published> batch, List<PageRow> rows) throws SQLException {
+    Map<String, Published> byKey = new HashMap<>();
+    batch.forEach(p -> byKey.put(p.doc().key(scope), p));
+    List<BundleSummary.LeftOut> leftOut = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    Writing doc = null;
+    for (PageRow row : rows) {
+      if (doc == null || !doc.key.equals(row.key())) {
+        end(doc, leftOut);
+        doc = new Writing(row.key(), byKey.get(row.key()), meetings.beginDocument());
+        seen.add(row.key());
+      }
+      if (doc.problem == null) {
+        doc.problem = row.problem() != null ? row.problem() : page(doc, row);
+      }
+    }
+    end(doc, leftOut);
     // A document without pages (none to publish) is still held, so it is not looked for again.
     for (Published p : batch) {
       if (!seen.contains(p.doc().key(scope))) {
@@ -178,34 +281,22 @@ final class BundleSync {
   }
 
   /** Writes one page's row; returns why its document cannot be in the bundle, or null. */
-  private String page(Writing doc, int page, String text, Map<Integer, CivicVotes> votes)
-      throws SQLException, JsonProcessingException {
-    String entities;
-    try {
-      entities = JSON.writeValueAsString(EntityExtractor.extract(text).toJson());
-    } catch (RuntimeException | StackOverflowError e) {
-      // Pattern matching over pathological OCR output can blow the stack: that page's problem.
-      return "left out of the bundle: page " + page + ": finding its entities failed (" + e + ")";
-    }
-    CivicVotes onPage = votes == null ? null : votes.get(page);
+  private String page(Writing doc, PageRow row) throws SQLException {
     Document d = doc.published.doc();
     try {
-      meetings.addPage(d, page, text, entities, onPage == null ? CivicVotes.none() : onPage.json());
+      meetings.addPage(d, row.page(), row.text(), row.id(), row.entities(), row.votes());
     } catch (SQLException e) {
       if (!MeetingsDb.refusedRow(e)) {
         throw e;
       }
-      String id = scope == Scope.ALL_SITES
-          ? CivicIds.fullDbRowId(d.table(), d.meeting(), d.date(), page, text, d.subdomain(), d.municipality())
-          : CivicIds.rowId(d.table(), d.meeting(), d.date(), page, text);
-      String holder = meetings.holderOfId(d.table(), id);
+      String holder = meetings.holderOfId(d.table(), row.id());
       return holder == null
-          ? "left out of the bundle: page " + page + ": SQLite refused its row: " + e.getMessage()
-          : "left out of the bundle: page " + page + " has the row id " + id + " of " + holder
+          ? "left out of the bundle: page " + row.page() + ": SQLite refused its row: " + e.getMessage()
+          : "left out of the bundle: page " + row.page() + " has the row id " + row.id() + " of " + holder
               + " (12 hex characters of a hash, equal by chance); rename one of the two PDFs";
     }
     doc.pages++;
-    doc.motions += onPage == null ? 0 : onPage.size();
+    doc.motions += row.motions();
     return null;
   }
 

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * beyond the BMP as their UTF-16 surrogates); Jackson cannot be configured to write those bytes.
  */
 public final class CivicIds {
+  private static final String HEX = "0123456789abcdef";
+
   private CivicIds() {}
 
   /** The id of a page in a site's {@code meetings.db}. {@code table} is {@code minutes} or {@code agendas}. */
@@ -89,8 +91,14 @@ public final class CivicIds {
   /** Python's {@code py_encode_basestring_ascii}. */
   private static void string(StringBuilder out, String s) {
     out.append('"');
+    int run = 0; // start of the current run of characters written as they are
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (c >= ' ' && c <= '~' && c != '"' && c != '\\') {
+        continue; // most of a page: appended a run at a time below
+      }
+      out.append(s, run, i);
+      run = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -99,15 +107,10 @@ public final class CivicIds {
         case '\t' -> out.append("\\t");
         case '\b' -> out.append("\\b");
         case '\f' -> out.append("\\f");
-        default -> {
-          if (c >= ' ' && c <= '~') {
-            out.append(c);
-          } else {
-            out.append("\\u").append(String.format("%04x", (int) c));
-          }
-        }
+        default -> out.append("\\u").append(HEX.charAt(c >> 12 & 0xf)).append(HEX.charAt(c >> 8 & 0xf))
+            .append(HEX.charAt(c >> 4 & 0xf)).append(HEX.charAt(c & 0xf));
       }
     }
-    out.append('"');
+    out.append(s, run, s.length()).append('"');
   }
 }

@@ -114,6 +114,18 @@ public final class EntityExtractor {
 
   private EntityExtractor() {}
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The page's {@code entities_json}; null when they cannot be found (deploy then tries, and says why). */
+  public static String jsonOrNull(String pageText) {
+    try {
+      return JSON.writeValueAsString(extract(pageText).toJson());
+    } catch (RuntimeException | StackOverflowError | com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null; // pattern matching over pathological OCR output can blow the stack
+    }
+  }
+
   /** The page's entities, each list deduplicated in order of appearance. */
   public static Entities extract(String pageText) {
     String text = pageText == null ? "" : pageText;

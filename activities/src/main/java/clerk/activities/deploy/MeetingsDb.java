@@ -24,8 +24,9 @@ import java.util.Map;
  * matches, and kept in step by the triggers sqlite-utils would create ({@code minutes_ai}, …).
  *
  * <p>{@code _clerk_documents} records which version of which document the file holds, so a deploy
- * writes only what changed and a deploy that crashed resumes where it stopped. {@code PRAGMA
- * user_version} is the bundle's format: a file of another format is built anew.
+ * writes only what changed and a deploy that crashed resumes where it stopped; {@code _clerk_state}
+ * whether a bulk write is under way. {@code PRAGMA user_version} is the bundle's format: a file of
+ * another format is built anew.
  *
  * <p>A document's pages go in between {@link #beginDocument()} and {@link #keepDocument} or
  * {@link #dropDocument}, so a document whose rows cannot be written is left out whole.
@@ -84,6 +85,28 @@ final class MeetingsDb implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #open}, and built anew when a bulk write that was under way left the file damaged (its
+   * batches are not synced one by one; a machine that crashed may have lost some).
+   */
+  static MeetingsDb openIntact(Path file, Scope scope) throws IOException {
+    MeetingsDb db = open(file, scope);
+    try {
+      if (!db.inBulk() || db.intact()) {
+        return db;
+      }
+      db.close();
+    } catch (SQLException e) {
+      try {
+        db.close();
+      } catch (SQLException ignored) {
+        // it is being thrown away
+      }
+    }
+    Files.deleteIfExists(file);
+    return open(file, scope);
+  }
+
   private static MeetingsDb connect(Path file, Scope scope) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try {
@@ -114,29 +137,98 @@ final class MeetingsDb implements AutoCloseable {
   }
 
   private void createSchema() throws SQLException {
-    String site = scope == Scope.ALL_SITES ? ", subdomain TEXT NOT NULL, municipality TEXT NOT NULL" : "";
+    // civic.band's cross-site database has the site's columns right after the id.
+    String site = scope == Scope.ALL_SITES ? " subdomain TEXT NOT NULL, municipality TEXT NOT NULL," : "";
     try (Statement s = sqlite.createStatement()) {
       for (String table : TABLES) {
-        s.execute("CREATE TABLE " + table + " (id TEXT PRIMARY KEY, meeting TEXT NOT NULL, date TEXT NOT NULL,"
-            + " page INTEGER NOT NULL, text TEXT NOT NULL, page_image TEXT, entities_json TEXT NOT NULL,"
-            + " votes_json TEXT NOT NULL" + site + ")");
+        s.execute("CREATE TABLE " + table + " (id TEXT PRIMARY KEY," + site + " meeting TEXT NOT NULL,"
+            + " date TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, page_image TEXT,"
+            + " entities_json TEXT NOT NULL, votes_json TEXT NOT NULL)");
         String key = scope == Scope.ALL_SITES ? "subdomain, meeting, date" : "meeting, date";
         s.execute("CREATE INDEX " + table + "_document ON " + table + " (" + key + ")");
         s.execute("CREATE INDEX " + table + "_date ON " + table + " (date)");
         // Quoted as sqlite-utils quotes it: Datasette finds the index by content="table" or content=[table].
         s.execute("CREATE VIRTUAL TABLE " + table + "_fts USING fts5(text, content=\"" + table + "\")");
-        s.execute("CREATE TRIGGER " + table + "_ai AFTER INSERT ON " + table + " BEGIN"
-            + " INSERT INTO " + table + "_fts (rowid, text) VALUES (new.rowid, new.text); END");
-        s.execute("CREATE TRIGGER " + table + "_ad AFTER DELETE ON " + table + " BEGIN"
-            + " INSERT INTO " + table + "_fts (" + table + "_fts, rowid, text) VALUES ('delete', old.rowid, old.text);"
-            + " END");
-        s.execute("CREATE TRIGGER " + table + "_au AFTER UPDATE ON " + table + " BEGIN"
-            + " INSERT INTO " + table + "_fts (" + table + "_fts, rowid, text) VALUES ('delete', old.rowid, old.text);"
-            + " INSERT INTO " + table + "_fts (rowid, text) VALUES (new.rowid, new.text); END");
+        createTriggers(s, table);
       }
       s.execute("CREATE TABLE _clerk_documents (document_id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
           + " version TEXT NOT NULL, pages INTEGER NOT NULL, motions INTEGER NOT NULL)");
+      s.execute("CREATE TABLE _clerk_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
       s.execute("PRAGMA user_version = " + FORMAT);
+    }
+    sqlite.commit();
+  }
+
+  /** The triggers sqlite-utils creates to keep an external-content FTS table in step with its table. */
+  private static void createTriggers(Statement s, String table) throws SQLException {
+    s.execute("CREATE TRIGGER " + table + "_ai AFTER INSERT ON " + table + " BEGIN"
+        + " INSERT INTO " + table + "_fts (rowid, text) VALUES (new.rowid, new.text); END");
+    s.execute("CREATE TRIGGER " + table + "_ad AFTER DELETE ON " + table + " BEGIN"
+        + " INSERT INTO " + table + "_fts (" + table + "_fts, rowid, text) VALUES ('delete', old.rowid, old.text);"
+        + " END");
+    s.execute("CREATE TRIGGER " + table + "_au AFTER UPDATE ON " + table + " BEGIN"
+        + " INSERT INTO " + table + "_fts (" + table + "_fts, rowid, text) VALUES ('delete', old.rowid, old.text);"
+        + " INSERT INTO " + table + "_fts (rowid, text) VALUES (new.rowid, new.text); END");
+  }
+
+  /**
+   * Whether a bulk write is under way (begun, not ended: an attempt that stopped half-way); the next
+   * attempt must go on in bulk and end it.
+   */
+  boolean inBulk() throws SQLException {
+    try (Statement s = sqlite.createStatement();
+        ResultSet r = s.executeQuery("SELECT 1 FROM _clerk_state WHERE key = 'bulk'")) {
+      return r.next();
+    }
+  }
+
+  /**
+   * Whether the file passes SQLite's quick check. A bulk write runs without fsync at each batch (below):
+   * an attempt that goes on with one a crashed machine left half-written must check it first.
+   */
+  boolean intact() throws SQLException {
+    try (Statement s = sqlite.createStatement(); ResultSet r = s.executeQuery("PRAGMA quick_check")) {
+      return r.next() && "ok".equals(r.getString(1));
+    }
+  }
+
+  /** In a bulk write, batches are not synced to disk one by one: the whole file is, before it is published. */
+  void unsyncedBatches() throws SQLException {
+    sqlite.commit();
+    sqlite.setAutoCommit(true); // SQLite changes the safety level only outside a transaction
+    try (Statement s = sqlite.createStatement()) {
+      s.execute("PRAGMA synchronous = OFF");
+    } finally {
+      sqlite.setAutoCommit(false);
+    }
+  }
+
+  /**
+   * Many rows to write: the FTS triggers are dropped, and {@link #endBulk()} indexes every row anew.
+   * FTS5 indexes a whole table several times faster than row by row with an external content table
+   * (measured in bench/deploy), so a first build or a large change is done so; the standby file is
+   * not read by anyone meanwhile. Committed at once, so a crash is recognised ({@link #inBulk()}).
+   */
+  void beginBulk() throws SQLException {
+    try (Statement s = sqlite.createStatement()) {
+      for (String table : TABLES) {
+        for (String t : List.of("_ai", "_ad", "_au")) {
+          s.execute("DROP TRIGGER IF EXISTS " + table + t);
+        }
+      }
+      s.execute("INSERT OR REPLACE INTO _clerk_state (key, value) VALUES ('bulk', 'fts index to rebuild')");
+    }
+    sqlite.commit();
+  }
+
+  /** Rebuilds the FTS indexes from their tables and puts the triggers back. */
+  void endBulk() throws SQLException {
+    try (Statement s = sqlite.createStatement()) {
+      for (String table : TABLES) {
+        s.execute("INSERT INTO " + table + "_fts (" + table + "_fts) VALUES ('rebuild')");
+        createTriggers(s, table);
+      }
+      s.execute("DELETE FROM _clerk_state WHERE key = 'bulk'");
     }
     sqlite.commit();
   }
@@ -216,11 +308,12 @@ final class MeetingsDb implements AutoCloseable {
     }
   }
 
-  void addPage(Document d, int page, String text, String entitiesJson, String votesJson) throws SQLException {
+  /** One page's row; {@code id} is its {@link CivicIds} row id. */
+  void addPage(Document d, int page, String text, String id, String entitiesJson, String votesJson)
+      throws SQLException {
     PreparedStatement s = inserts.computeIfAbsent(d.table(), this::insert);
     boolean all = scope == Scope.ALL_SITES;
-    s.setString(1, all ? CivicIds.fullDbRowId(d.table(), d.meeting(), d.date(), page, text, d.subdomain(),
-        d.municipality()) : CivicIds.rowId(d.table(), d.meeting(), d.date(), page, text));
+    s.setString(1, id);
     s.setString(2, d.meeting());
     s.setString(3, d.date());
     s.setInt(4, page);

@@ -38,8 +38,8 @@ import javax.sql.DataSource;
 public final class SiteBundleWriter {
   static final String SITE_JSON = "site.json";
 
-  /** A document the bundle includes; {@code d} is the documents row. */
-  private static final String INCLUDED = "(d.ocr_status = 'completed' AND d.compilation_status = 'completed'"
+  /** A document the bundle includes (SQL; {@code d} is the documents row): what search may link to. */
+  public static final String INCLUDED = "(d.ocr_status = 'completed' AND d.compilation_status = 'completed'"
       + " AND (d.kind = 'agendas' OR d.extraction_status = 'completed'))";
   private static final String C = " COLLATE \"C\"";
 
@@ -47,6 +47,7 @@ public final class SiteBundleWriter {
 
   private final BundlePermissions permissions;
   private final int batchPages;
+  private final int bulkAtLeast;
 
   /** Bundles readable by the web server's group ({@code www-data} where it can be given; see {@link BundlePermissions}). */
   public SiteBundleWriter() {
@@ -54,13 +55,14 @@ public final class SiteBundleWriter {
   }
 
   public SiteBundleWriter(BundlePermissions permissions) {
-    this(permissions, BundleSync.BATCH_PAGES);
+    this(permissions, BundleSync.BATCH_PAGES, BundleSync.BULK_AT_LEAST);
   }
 
-  /** With smaller batches, for tests of a deploy that stops half-way. */
-  SiteBundleWriter(BundlePermissions permissions, int batchPages) {
+  /** With smaller batches and bulk writes, for tests of a deploy that stops half-way. */
+  SiteBundleWriter(BundlePermissions permissions, int batchPages, int bulkAtLeast) {
     this.permissions = permissions;
     this.batchPages = batchPages;
+    this.bulkAtLeast = bulkAtLeast;
   }
 
   /** Whether the site's bundle is in place in DEPLOY_DIR. */
@@ -127,7 +129,7 @@ public final class SiteBundleWriter {
     BundleDirectory.validSubdomain(subdomain);
     return BundleDirectory.locked(deployDir, subdomain, permissions, bundle -> {
       Path standby = bundle.standby();
-      Built built = build(db, subdomain, standby, progress, batchPages);
+      Built built = build(db, subdomain, standby, progress, batchPages, bulkAtLeast);
       bundle.publish(standby);
       bundle.write(DatasetteMetadata.FILE_NAME, DatasetteMetadata.forSite(built.name, subdomain));
       bundle.write(SITE_JSON, JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(built.site)
@@ -141,7 +143,7 @@ public final class SiteBundleWriter {
   private record Built(String name, MeetingsDb.Totals totals, BundleSync.Changes changes, ObjectNode site) {}
 
   private static Built build(DataSource db, String subdomain, Path database, DeployProgress progress,
-      int batchPages) throws IOException {
+      int batchPages, int bulkAtLeast) throws IOException {
     try (Connection pg = db.getConnection()) {
       pg.setAutoCommit(false);
       pg.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -156,8 +158,8 @@ public final class SiteBundleWriter {
         site.put("format", MeetingsDb.FORMAT);
         BundleSync.Changes changes;
         MeetingsDb.Totals totals;
-        try (MeetingsDb meetings = MeetingsDb.open(database, MeetingsDb.Scope.SITE)) {
-          changes = new BundleSync(pg, meetings, MeetingsDb.Scope.SITE, progress, batchPages).sync(published(pg, subdomain));
+        try (MeetingsDb meetings = MeetingsDb.openIntact(database, MeetingsDb.Scope.SITE)) {
+          changes = new BundleSync(pg, meetings, MeetingsDb.Scope.SITE, progress, batchPages, bulkAtLeast).sync(published(pg, subdomain));
           totals = meetings.totals();
         }
         site.put("documents", totals.documents());

@@ -376,7 +376,7 @@ class SiteBundleWriterTest {
       document("minutes", "CityCouncil", date, "completed", "completed", "completed", null, null);
       page("minutes", "CityCouncil", date, 1, "Minutes of meeting " + d + ": the council met.");
     }
-    SiteBundleWriter small = new SiteBundleWriter(BundlePermissions.WORLD_READABLE, 2);
+    SiteBundleWriter small = new SiteBundleWriter(BundlePermissions.WORLD_READABLE, 2, Integer.MAX_VALUE);
     small.write(db, SITE, deployDir);
     for (int d = 1; d <= 6; d++) {
       sql("UPDATE pages SET text = ? WHERE document_id = ?", "Minutes of meeting " + d + ": corrected.",
@@ -403,6 +403,43 @@ class SiteBundleWriterTest {
     assertThat(search(dir, "minutes", "corrected")).hasSize(6);
     assertThat(search(dir, "minutes", "met")).isEmpty();
     assertThat(siteJson(dir).get("documents").asInt()).isEqualTo(6);
+  }
+
+  @Test
+  void aBulkWriteThatStopsHalfWayIsEndedByTheNextAttemptWithAWholeIndex() throws Exception {
+    for (int d = 1; d <= 6; d++) {
+      String date = "2024-02-0" + d;
+      document("minutes", "CityCouncil", date, "completed", "completed", "completed", null, null);
+      page("minutes", "CityCouncil", date, 1, "Minutes of meeting " + d + ": the council met.");
+    }
+    // Every write of two or more pages is a bulk write here: rows first, the index rebuilt at the end.
+    SiteBundleWriter bulk = new SiteBundleWriter(BundlePermissions.WORLD_READABLE, 2, 2);
+    assertThatThrownBy(() -> bulk.write(db, SITE, deployDir, (written, toWrite) -> {
+      if (written == 4) {
+        throw new IllegalStateException("attempt lost");
+      }
+    })).hasMessage("attempt lost");
+    assertThat(deployDir.resolve(SITE).resolve("meetings.db")).as("nothing published yet").doesNotExist();
+
+    BundleSummary resumed = bulk.write(db, SITE, deployDir);
+
+    assertThat(resumed.written()).isEqualTo(2);
+    Path dir = deployDir.resolve(SITE);
+    assertThat(search(dir, "minutes", "council")).as("every page indexed, the first batches too").hasSize(6);
+    try (Connection c = sqlite(dir)) {
+      c.createStatement().execute("INSERT INTO minutes_fts(minutes_fts, rank) VALUES ('integrity-check', 1)");
+      assertThat(c.createStatement().executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+          .getInt(1)).as("the triggers are back").isEqualTo(6);
+      assertThat(c.createStatement().executeQuery("SELECT count(*) FROM _clerk_state").getInt(1)).isZero();
+    }
+    // Later small changes go through the triggers.
+    sql("UPDATE pages SET text = 'Minutes of meeting 1: adjourned early.' WHERE document_id = ?",
+        "minutes/CityCouncil/2024-02-01");
+    sql("UPDATE documents SET compilation_at = now() + interval '1 minute' WHERE document_id = ?",
+        "minutes/CityCouncil/2024-02-01");
+    new SiteBundleWriter(BundlePermissions.WORLD_READABLE).write(db, SITE, deployDir);
+    assertThat(search(dir, "minutes", "early")).hasSize(1);
+    assertThat(search(dir, "minutes", "met")).hasSize(5);
   }
 
   @Test
