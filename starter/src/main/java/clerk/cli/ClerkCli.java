@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ReconcileCommand.class,
       MigrateCommand.class,
       ScheduleCommand.class,
+      SearchCommand.class,
       ClerkCli.DbCommand.class,
       CommandLine.HelpCommand.class
     },

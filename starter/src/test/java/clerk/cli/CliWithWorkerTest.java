@@ -156,6 +156,26 @@ class CliWithWorkerTest {
     assertThat(clerk("reconcile-pipeline", "--threshold-hours", "1e9").exit()).isEqualTo(4);
   }
 
+  @Test
+  @Order(4)
+  void searchFindsThePublishedPagesOfEverySiteWithLinksIntoTheBundle() throws Exception {
+    Run found = clerk("search", "approve item");
+    assertThat(found.exit()).isZero();
+    assertThat(found.out()).contains("approve item: 1–2 of 2", SITE + "  minutes/CityCouncil/2024-01-16 page 1",
+        SITE + "  minutes/CityCouncil/2024-02-06 page 1", "[approve]",
+        "http://" + SITE + ".localhost:8001/meetings/minutes/");
+
+    Run json = clerk("search", "approve", "--site", SITE, "--from", "2024-02-01", "--json");
+    assertThat(json.exit()).isZero();
+    var r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertThat(r.get("total").asInt()).isEqualTo(1);
+    assertThat(r.get("hits").get(0).get("date").asText()).isEqualTo("2024-02-06");
+
+    assertThat(clerk("search", "zeppelin").out()).contains("no published page matches zeppelin");
+    assertThat(clerk("search", "approve", "--site", "Not_A_Site").exit()).isEqualTo(4);
+    assertThat(clerk("search", "approve", "--from", "2024-02-30").exit()).isEqualTo(4);
+  }
+
   static void awaitPipeline() throws Exception {
     client.newUntypedWorkflowStub(SitePipelineWorkflow.workflowId(SITE)).getResult(3, TimeUnit.MINUTES, Object.class);
   }

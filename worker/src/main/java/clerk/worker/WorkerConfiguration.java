@@ -16,6 +16,7 @@ import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSettings;
+import clerk.activities.search.PageSearch;
 import clerk.activities.storage.SiteStorage;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,10 +75,10 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  ReconciliationActivitiesImpl reconciliationActivities(
-      SiteStorage storage, SiteRepository repository, Pipelines pipelines, ClerkSettings settings) {
+  ReconciliationActivitiesImpl reconciliationActivities(SiteStorage storage, SiteRepository repository,
+      Pipelines pipelines, SiteBundleWriter bundles, ClerkSettings settings) {
     return new ReconciliationActivitiesImpl(repository,
-        new SiteReconciler(storage, repository, settings.deployDir()), pipelines, settings.deployDir(),
+        new SiteReconciler(storage, repository, settings.deployDir(), bundles), pipelines, settings.deployDir(),
         settings.reconcileRunTimeout());
   }
 
@@ -92,9 +93,18 @@ public class WorkerConfiguration {
   }
 
   @Bean
+  SiteBundleWriter siteBundleWriter(ClerkSettings settings) {
+    return new SiteBundleWriter(settings.bundlePermissions());
+  }
+
+  @Bean
   DocumentActivitiesImpl documentActivities(
-      SiteStorage storage, SiteRepository repository, ClerkSettings settings) {
-    return new DocumentActivitiesImpl(
-        storage, repository, new MotionExtractor(), new SiteBundleWriter(), settings.deployDir());
+      SiteStorage storage, SiteRepository repository, SiteBundleWriter bundles, ClerkSettings settings) {
+    return new DocumentActivitiesImpl(storage, repository, new MotionExtractor(), bundles, settings.deployDir());
+  }
+
+  @Bean
+  PageSearch pageSearch(HikariDataSource dataSource) {
+    return new PageSearch(dataSource);
   }
 }
