@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       ScheduleCommand.class,
       SearchCommand.class,
+      BuildFullDbCommand.class,
       ClerkCli.DbCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -176,6 +176,31 @@ class CliWithWorkerTest {
     assertThat(clerk("search", "approve", "--from", "2024-02-30").exit()).isEqualTo(4);
   }
 
+  @Test
+  @Order(5)
+  void buildFullDbWritesEverySitesPagesIntoOneDatasetteReadyFileAndOnlyChangesAfterwards() throws Exception {
+    Path file = home.resolve("full").resolve("meetings.db");
+    Run built = clerk("build-full-db", "--output", file.toString());
+    assertThat(built.exit()).as(built.err()).isZero();
+    assertThat(built.out()).contains(file + ": 3 documents, 3 pages");
+    assertThat(file).isSymbolicLink();
+    assertThat(file.resolveSibling("metadata.json")).isRegularFile();
+    try (var sqlite = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        var rows = sqlite.createStatement().executeQuery("SELECT count(*), min(subdomain), min(municipality)"
+            + " FROM minutes WHERE rowid IN (SELECT rowid FROM minutes_fts WHERE minutes_fts MATCH 'approve')")) {
+      assertThat(rows.getInt(1)).isEqualTo(2);
+      assertThat(rows.getString(2)).isEqualTo(SITE);
+      assertThat(rows.getString(3)).isEqualTo("Alameda, CA");
+    }
+    assertThat(clerk("build-full-db", "--output", file.toString()).out()).contains("(0 documents written, 0 removed)");
+
+    // The site's own bundle, as the pipeline deployed it: switched by a link, readable by the web server's group.
+    Path bundle = worker.settings().deployDir().resolve(SITE);
+    assertThat(bundle.resolve("meetings.db")).isSymbolicLink();
+    assertThat(Files.readAttributes(bundle.resolve("site.json"), java.nio.file.attribute.PosixFileAttributes.class)
+        .group().getName()).isEqualTo("www-data");
+  }
+
   static void awaitPipeline() throws Exception {
     client.newUntypedWorkflowStub(SitePipelineWorkflow.workflowId(SITE)).getResult(3, TimeUnit.MINUTES, Object.class);
   }
