@@ -51,6 +51,7 @@ public class SearchController {
     out.put("total", result.total());
     out.put("totalIsExact", result.totalIsExact());
     out.put("more", result.more());
+    out.put("rankedAmong", result.totalIsExact() ? "all matches" : "the " + PageSearch.COUNT_LIMIT + " newest matches");
     List<Map<String, Object>> hits = result.hits().stream().map(h -> {
       Map<String, Object> hit = new LinkedHashMap<>();
       hit.put("site", h.subdomain());
