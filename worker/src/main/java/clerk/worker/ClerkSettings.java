@@ -36,7 +36,8 @@ public record ClerkSettings(
     Duration reconcileRunTimeout,
     String workerRole,
     String siteUrlTemplate,
-    String deployGroup) {
+    String deployGroup,
+    boolean pageImages) {
 
   /** CLERK_WORKER_ROLE: {@code all} (site pipelines, reconciliation and OCR) or {@code ocr} (OCR only). */
   public static final List<String> ROLES = List.of("all", "ocr");
@@ -85,7 +86,16 @@ public record ClerkSettings(
         or(get.apply("CLERK_WORKER_ROLE"), "all"),
         or(get.apply("CLERK_SITE_URL"), DEFAULT_SITE_URL),
         // Unset: the default group (www-data where it can be given); set but empty: readable by everyone.
-        System.getProperty("CLERK_DEPLOY_GROUP", env.get("CLERK_DEPLOY_GROUP")));
+        System.getProperty("CLERK_DEPLOY_GROUP", env.get("CLERK_DEPLOY_GROUP")),
+        onOff("CLERK_PAGE_IMAGES", or(get.apply("CLERK_PAGE_IMAGES"), "off")));
+  }
+
+  private static boolean onOff(String name, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "on", "true", "yes", "1" -> true;
+      case "off", "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException(name + "=" + value + ": on or off");
+    };
   }
 
   /**
@@ -172,13 +182,13 @@ public record ClerkSettings(
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
         httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup);
+        siteUrlTemplate, deployGroup, pageImages);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, embeddedTemporalPort, namespace, taskQueue, ocrSlots,
         httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup);
+        siteUrlTemplate, deployGroup, pageImages);
   }
 }

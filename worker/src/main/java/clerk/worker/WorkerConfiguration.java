@@ -2,6 +2,7 @@ package clerk.worker;
 
 import clerk.activities.DocumentActivitiesImpl;
 import clerk.activities.OcrActivitiesImpl;
+import clerk.activities.PageImageActivitiesImpl;
 import clerk.activities.SiteActivitiesImpl;
 import clerk.activities.SiteInventory;
 import clerk.activities.db.Database;
@@ -101,6 +102,11 @@ public class WorkerConfiguration {
   DocumentActivitiesImpl documentActivities(
       SiteStorage storage, SiteRepository repository, SiteBundleWriter bundles, ClerkSettings settings) {
     return new DocumentActivitiesImpl(storage, repository, new MotionExtractor(), bundles, settings.deployDir());
+  }
+
+  @Bean
+  PageImageActivitiesImpl pageImageActivities(SiteStorage storage, SiteRepository repository, ClerkSettings settings) {
+    return new PageImageActivitiesImpl(storage, repository, settings.deployDir(), settings.bundlePermissions());
   }
 
   @Bean

@@ -56,11 +56,11 @@ public final class BundlePermissions {
     return fellBack.get() ? null : group;
   }
 
-  void file(Path p) throws IOException {
+  public void file(Path p) throws IOException {
     apply(p, GROUP_FILE, WORLD_FILE);
   }
 
-  void directory(Path p) throws IOException {
+  public void directory(Path p) throws IOException {
     apply(p, GROUP_DIR, WORLD_DIR);
   }
 

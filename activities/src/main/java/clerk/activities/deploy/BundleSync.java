@@ -49,8 +49,11 @@ final class BundleSync {
   /** A published document, the version PostgreSQL has of it, and its page count. */
   record Published(Document doc, String version, int pages) {}
 
-  /** What a sync changed, and the documents SQLite would not take. */
-  record Changes(int written, int removed, List<BundleSummary.LeftOut> leftOut) {}
+  /**
+   * What a sync changed, the documents SQLite would not take, and those it took out because they are
+   * no longer published at all (their page images go too).
+   */
+  record Changes(int written, int removed, List<BundleSummary.LeftOut> leftOut, List<Document> withdrawn) {}
 
   private final Connection pg;
   private final MeetingsDb meetings;
@@ -86,8 +89,12 @@ final class BundleSync {
       meetings.unsyncedBatches();
     }
     int removed = 0;
+    List<Document> withdrawn = new ArrayList<>();
     for (Map.Entry<String, String> h : held.entrySet()) {
       Published p = wanted.get(h.getKey());
+      if (p == null) {
+        withdrawn.add(Document.of(h.getKey(), scope));
+      }
       if (p == null || !p.version().equals(h.getValue())) {
         meetings.removeDocument(p == null ? Document.of(h.getKey(), scope) : p.doc());
         removed++;
@@ -122,7 +129,7 @@ final class BundleSync {
     if (bulk) {
       meetings.endBulk();
     }
-    return new Changes(toWrite.size() - leftOut.size(), removed, leftOut);
+    return new Changes(toWrite.size() - leftOut.size(), removed, leftOut, withdrawn);
   }
 
   /** Documents in batches of about {@code batchPages} pages (at most {@link #BATCH_DOCUMENTS} documents). */

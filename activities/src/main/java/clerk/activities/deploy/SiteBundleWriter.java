@@ -131,6 +131,12 @@ public final class SiteBundleWriter {
       Path standby = bundle.standby();
       Built built = build(db, subdomain, standby, progress, batchPages, bulkAtLeast);
       bundle.publish(standby);
+      // A withdrawn document's page images go with it (deleted after the switch: no reader is left
+      // with a page whose image is gone). The standby, a deploy behind, may list it a second time.
+      for (MeetingsDb.Document d : built.changes.withdrawn()) {
+        BundleDirectory.deleteTree(bundle.dir().resolve(
+            CivicIds.pageImage(d.table(), d.meeting(), d.date(), 1).substring(1)).getParent());
+      }
       bundle.write(DatasetteMetadata.FILE_NAME, DatasetteMetadata.forSite(built.name, subdomain));
       bundle.write(SITE_JSON, JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(built.site)
           + "\n");
