@@ -4,6 +4,8 @@ import clerk.activities.db.SiteRepository;
 import clerk.activities.deploy.BundleSummary;
 import clerk.activities.deploy.EntityExtractor;
 import clerk.activities.deploy.SiteBundleWriter;
+import clerk.activities.extract.AttendanceReader;
+import clerk.activities.extract.AttendanceWriter;
 import clerk.activities.extract.Motion;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.extract.MotionWriter;
@@ -112,8 +114,11 @@ public class DocumentActivitiesImpl implements DocumentActivities {
       });
       // Outside the site's lock: other documents of the site go on meanwhile.
       List<Motion> motions = extractor.extract(pages);
+      List<AttendanceReader.Attendee> attendance = d.kind().equals(DocumentRef.MINUTES)
+          ? new AttendanceReader().read(pages) : List.of();
       return repository.siteTransaction(d.subdomain(), c -> {
         MotionWriter.replace(c, d.subdomain(), d.id(), motions);
+        AttendanceWriter.replace(c, d.subdomain(), d.id(), attendance);
         if (!repository.markCompleted(c, d, Stage.EXTRACTION, null, null)) {
           c.rollback(); // the motions came from pages that are being redone
           return sentBack(d, Stage.EXTRACTION);

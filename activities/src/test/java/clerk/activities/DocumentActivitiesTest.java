@@ -280,6 +280,9 @@ class DocumentActivitiesTest {
     assertThat(dump("SELECT seq, page, motion, mover, seconder, result, ayes, nays FROM motions ORDER BY seq"))
         .isEqualTo(motions);
     assertThat(count("SELECT count(*) FROM motions")).isPositive();
+    // The roll call ("Present: … Absent: None."): every member present, once, whatever the reruns.
+    assertThat(count("SELECT count(*) FROM attendance")).isPositive()
+        .isEqualTo(count("SELECT count(*) FROM attendance WHERE status = 'present'"));
     assertThat(repository.counters(SITE, Stage.EXTRACTION))
         .isEqualTo(new StageCounters(Stage.EXTRACTION, 1, 1, 0));
 

@@ -61,6 +61,8 @@ final class BundleSync {
   private final DeployProgress progress;
   private final int batchPages;
   private final int bulkAtLeast;
+  /** Attendance of the documents read and not yet written, by document key ({name, status} each). */
+  private final Map<String, List<String[]>> attendance = new java.util.concurrent.ConcurrentHashMap<>();
 
   BundleSync(Connection pg, MeetingsDb meetings, Scope scope, DeployProgress progress, int batchPages,
       int bulkAtLeast) {
@@ -177,6 +179,7 @@ final class BundleSync {
 
   /** A batch's pages from PostgreSQL, ready to write, ordered by document and page. */
   private List<PageRow> readBatch(List<Published> batch) throws SQLException, JsonProcessingException {
+    attendance.putAll(attendance(batch));
     Map<String, Map<Integer, CivicVotes>> votes = votes(batch);
     Map<String, Published> byKey = new HashMap<>();
     batch.forEach(p -> byKey.put(p.doc().key(scope), p));
@@ -279,12 +282,35 @@ final class BundleSync {
     }
     Document d = doc.published.doc();
     if (doc.problem != null) {
+      attendance.remove(doc.key);
       meetings.dropDocument(doc.start);
       String id = d.table() + "/" + d.meeting() + "/" + d.date();
       leftOut.add(new BundleSummary.LeftOut(scope == Scope.ALL_SITES ? d.subdomain() + "/" + id : id, doc.problem));
       return;
     }
+    List<String[]> attendees = attendance.remove(doc.key);
+    if (attendees != null && "minutes".equals(d.table())) {
+      meetings.addAttendance(d, attendees);
+    }
     meetings.keepDocument(doc.start, d, doc.published.version(), doc.pages, doc.motions);
+  }
+
+  /** The batch's attendance, by document key, in the minutes' order. */
+  private Map<String, List<String[]>> attendance(List<Published> batch) throws SQLException {
+    Map<String, List<String[]>> out = new HashMap<>();
+    try (PreparedStatement s = pg.prepareStatement("SELECT a.subdomain, a.document_id, a.name, a.status"
+        + " FROM attendance a JOIN unnest(?::text[], ?::text[]) AS w(subdomain, document_id)"
+        + " ON a.subdomain = w.subdomain AND a.document_id = w.document_id ORDER BY a.subdomain, a.document_id, a.seq")) {
+      setDocuments(s, batch);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          String[] id = r.getString(2).split("/", 3);
+          out.computeIfAbsent(key(r.getString(1), id[0], id[1], id[2]), k -> new ArrayList<>())
+              .add(new String[] {r.getString(3), r.getString(4)});
+        }
+      }
+    }
+    return out;
   }
 
   /** Writes one page's row; returns why its document cannot be in the bundle, or null. */

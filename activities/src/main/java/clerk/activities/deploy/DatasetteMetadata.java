@@ -48,6 +48,10 @@ final class DatasetteMetadata {
       t.putArray("facets").add("meeting");
       t.put("size", 20);
     }
+    ObjectNode attendance = tables.putObject("attendance");
+    attendance.put("description", "Who attended each meeting, as its minutes list them: present, absent, regrets");
+    attendance.put("sort_desc", "date");
+    attendance.putArray("facets").add("status").add("name");
     tables.putObject("_clerk_documents").put("hidden", true);
     return JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
   }

@@ -151,6 +151,12 @@ final class MeetingsDb implements AutoCloseable {
         s.execute("CREATE VIRTUAL TABLE " + table + "_fts USING fts5(text, content=\"" + table + "\")");
         createTriggers(s, table);
       }
+      // Who attended each meeting, as its minutes list them: present, absent, regrets.
+      s.execute("CREATE TABLE attendance (" + (scope == Scope.ALL_SITES ? "subdomain TEXT NOT NULL,"
+          + " municipality TEXT NOT NULL, " : "") + "meeting TEXT NOT NULL, date TEXT NOT NULL, seq INTEGER NOT NULL,"
+          + " name TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (" + (scope == Scope.ALL_SITES ? "subdomain, " : "")
+          + "meeting, date, seq))");
+      s.execute("CREATE INDEX attendance_name ON attendance (name)");
       s.execute("CREATE TABLE _clerk_documents (document_id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
           + " version TEXT NOT NULL, pages INTEGER NOT NULL, motions INTEGER NOT NULL)");
       s.execute("CREATE TABLE _clerk_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -286,6 +292,40 @@ final class MeetingsDb implements AutoCloseable {
       s.executeUpdate();
       bookkeeping.setString(1, d.key(scope));
       bookkeeping.executeUpdate();
+    }
+    if ("minutes".equals(d.table())) {
+      try (PreparedStatement s = sqlite.prepareStatement("DELETE FROM attendance WHERE " + where)) {
+        int i = 1;
+        if (scope == Scope.ALL_SITES) {
+          s.setString(i++, d.subdomain());
+        }
+        s.setString(i++, d.meeting());
+        s.setString(i, d.date());
+        s.executeUpdate();
+      }
+    }
+  }
+
+  /** The meeting's attendance ({name, status} in the minutes' order), with its document's rows. */
+  void addAttendance(Document d, List<String[]> attendees) throws SQLException {
+    boolean all = scope == Scope.ALL_SITES;
+    try (PreparedStatement s = sqlite.prepareStatement("INSERT INTO attendance ("
+        + (all ? "subdomain, municipality, " : "") + "meeting, date, seq, name, status) VALUES ("
+        + (all ? "?, ?, " : "") + "?, ?, ?, ?, ?)")) {
+      int seq = 1;
+      for (String[] a : attendees) {
+        int i = 1;
+        if (all) {
+          s.setString(i++, d.subdomain());
+          s.setString(i++, d.municipality());
+        }
+        s.setString(i++, d.meeting());
+        s.setString(i++, d.date());
+        s.setInt(i++, seq++);
+        s.setString(i++, a[0]);
+        s.setString(i, a[1]);
+        s.executeUpdate();
+      }
     }
   }
 

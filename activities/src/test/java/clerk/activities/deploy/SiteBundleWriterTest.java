@@ -91,6 +91,12 @@ class SiteBundleWriterTest {
     motion(doc, 3, 3, "Adjourn", "Herrera Spencer", "Daysog", "carried", 5, 0, 0, 0, "{}");
     sql("UPDATE motions SET raw_text = ? WHERE document_id = ? AND seq = 1",
         "Councilmember Daysog moved adoption of Resolution No. 2024-15. Carried 4-1.", doc);
+    int seq = 1;
+    for (String[] a : new String[][] {{"Daysog", "present"}, {"Herrera Spencer", "present"}, {"Vella", "present"},
+        {"Knox White", "absent"}}) {
+      sql("INSERT INTO attendance (subdomain, document_id, seq, name, status) VALUES (?, ?, ?, ?, ?)",
+          SITE, doc, seq++, a[0], a[1]);
+    }
     // Extraction still running: not published yet.
     document("minutes", "PlanningBoard", "2024-02-12", "completed", "completed", "pending", null, null);
     page("minutes", "PlanningBoard", "2024-02-12", 1, "Board Member Teague discussed the zeppelin hangar.");
@@ -120,6 +126,18 @@ class SiteBundleWriterTest {
       while (r.next()) {
         out.add(new Row(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getString(5),
             r.getString(6), r.getString(7), r.getString(8)));
+      }
+    }
+    return out;
+  }
+
+  /** The bundle's attendance rows: meeting|date|seq|name|status. */
+  static List<String> attendance(Path dir) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = sqlite(dir); ResultSet r = c.createStatement().executeQuery(
+        "SELECT meeting, date, seq, name, status FROM attendance ORDER BY meeting, date, seq")) {
+      while (r.next()) {
+        out.add(r.getString(1) + "|" + r.getString(2) + "|" + r.getInt(3) + "|" + r.getString(4) + "|" + r.getString(5));
       }
     }
     return out;
@@ -195,6 +213,10 @@ class SiteBundleWriterTest {
     JsonNode agendaEntities = JSON.readTree(agendas.get(0).entitiesJson());
     assertThat(agendaEntities.get("ordinances").get(0).asText()).isEqualTo("Ordinance No. 3345");
     assertThat(agendaEntities.get("locations")).isEqualTo(JSON.readTree("[{\"text\": \"1550 Oak Street\"}]"));
+
+    assertThat(attendance(dir)).containsExactly("CityCouncil|2024-01-16|1|Daysog|present",
+        "CityCouncil|2024-01-16|2|Herrera Spencer|present", "CityCouncil|2024-01-16|3|Vella|present",
+        "CityCouncil|2024-01-16|4|Knox White|absent");
 
     assertThat(search(dir, "minutes", "bicycle")).containsExactly(minutes.get(1).id());
     assertThat(search(dir, "minutes", "meeting")).containsExactly(minutes.get(0).id(), minutes.get(2).id());
@@ -301,6 +323,7 @@ class SiteBundleWriterTest {
         .containsExactly(0, 1, 2);
     assertThat(search(dir, "minutes", "bicycle")).isEmpty();
     assertThat(rows(dir, "minutes")).extracting(Row::meeting).containsExactly("PlanningBoard");
+    assertThat(attendance(dir)).as("the withdrawn minutes' attendance goes with them").isEmpty();
     try (Connection c = sqlite(dir); ResultSet r = c.createStatement().executeQuery(
         "SELECT count(*) FROM minutes_fts WHERE minutes_fts MATCH 'meeting'")) {
       r.next();
