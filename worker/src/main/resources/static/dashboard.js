@@ -1,6 +1,6 @@
-// The clerk dashboard: renders /v1/dashboard and /v1/sites/{site}. Every value from the server goes
-// into the page as text (textContent), never as HTML: site names and failure reasons come from file
-// names and PDFs.
+// The clerk dashboard: renders /v1/dashboard, /v1/sites/{site} and /v1/search. Every value from the
+// server goes into the page as text (textContent), never as HTML: site names, failure reasons and
+// page texts come from file names and PDFs. A snippet's matches become <mark> elements holding text.
 "use strict";
 
 const STAGES = ["ocr", "compilation", "extraction", "deploy"];
@@ -149,6 +149,39 @@ function showSite(s) {
   fill("site-storage-problems", s.storageProblems.map(p => row([el("td", p, "reason")])), "none");
 }
 
+// #search=QUERY&page=N: the words, and the page of results (from 1).
+function searchHash(query, page) {
+  return "#search=" + encodeURIComponent(query) + (page > 1 ? "&page=" + page : "");
+}
+
+function showSearch(r) {
+  document.getElementById("generated").textContent = "as of " + when(new Date().toISOString());
+  document.getElementById("search-q").value = r.query;
+  const first = (r.page - 1) * r.pageSize;
+  document.getElementById("search-summary").textContent = r.hits.length
+    ? "“" + r.query + "”: " + (first + 1) + "–" + (first + r.hits.length) + " of " +
+      (r.totalIsExact ? r.total : "more than " + r.total)
+    : "“" + r.query + "”: no published page matches";
+  document.getElementById("search-results").replaceChildren(...r.hits.map(h => {
+    const li = el("li");
+    const where = el("div", null, "where");
+    where.append(siteLink(h.site), " " + h.kind + " · " + h.meeting + " · " + h.date + " · page " + h.page);
+    const snippet = el("div", null, "snippet");
+    snippet.append(...h.snippet.map(f => f.match ? el("mark", f.text) : document.createTextNode(f.text)));
+    const links = el("div", null, "muted");
+    links.append(link(h.url, "page in the published site", true), " · ", link(h.pageImage, "page image", true));
+    li.append(where, snippet, links);
+    return li;
+  }));
+  document.getElementById("search-results").start = first + 1;
+  const prev = document.getElementById("search-prev");
+  prev.hidden = r.page <= 1;
+  prev.href = searchHash(r.query, r.page - 1);
+  const next = document.getElementById("search-next");
+  next.hidden = !r.more;
+  next.href = searchHash(r.query, r.page + 1);
+}
+
 function pagerLink(id, page) {
   const a = document.getElementById(id);
   a.hidden = page === null;
@@ -164,28 +197,38 @@ async function render() {
     const match = location.hash.match(/^#site=(.+)$/);
     const subdomain = match ? decodeURIComponent(match[1]) : null;
     const pageMatch = location.hash.match(/^#page=(\d+)$/);
-    const data = await getJson(subdomain ? "/v1/sites/" + encodeURIComponent(subdomain)
+    const searchMatch = location.hash.match(/^#search=([^&]*)(?:&page=(\d+))?$/);
+    const view = searchMatch ? "search" : subdomain ? "site" : "overview";
+    const data = await getJson(searchMatch
+      ? "/v1/search?q=" + searchMatch[1] + "&page=" + (searchMatch[2] || 1)
+      : subdomain ? "/v1/sites/" + encodeURIComponent(subdomain)
       : "/v1/dashboard?page=" + (pageMatch ? pageMatch[1] : 0));
     if (mine !== generation) return;
-    if (subdomain) showSite(data);
+    if (view === "search") showSearch(data);
+    else if (view === "site") showSite(data);
     else showOverview(data);
-    document.getElementById("overview").hidden = !!subdomain;
-    document.getElementById("site").hidden = !subdomain;
+    for (const id of ["overview", "site", "search"]) document.getElementById(id).hidden = id !== view;
     error.hidden = true;
-    document.body.dataset.rendered = subdomain ? "site" : "overview";
+    document.body.dataset.rendered = view;
   } catch (e) {
     if (mine !== generation) return;
     error.textContent = "cannot load: " + e.message;
     error.hidden = false;
     // Keep the last data on screen through a refresh error, but not another view's.
-    const wanted = location.hash.startsWith("#site=") ? "site" : "overview";
+    const wanted = location.hash.startsWith("#site=") ? "site"
+      : location.hash.startsWith("#search=") ? "search" : "overview";
     if (document.body.dataset.rendered !== wanted) {
-      document.getElementById("overview").hidden = true;
-      document.getElementById("site").hidden = true;
+      for (const id of ["overview", "site", "search"]) document.getElementById(id).hidden = true;
     }
   }
 }
 
+document.getElementById("search-form").addEventListener("submit", e => {
+  e.preventDefault();
+  const query = document.getElementById("search-q").value.trim();
+  if (query) location.hash = searchHash(query, 1);
+});
 window.addEventListener("hashchange", render);
-setInterval(render, REFRESH_MS);
+// Results stay as they are while read; the overview and a site's page refresh.
+setInterval(() => { if (!location.hash.startsWith("#search=")) render(); }, REFRESH_MS);
 render();

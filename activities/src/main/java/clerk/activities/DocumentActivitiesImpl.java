@@ -2,7 +2,10 @@ package clerk.activities;
 
 import clerk.activities.db.SiteRepository;
 import clerk.activities.deploy.BundleSummary;
+import clerk.activities.deploy.EntityExtractor;
 import clerk.activities.deploy.SiteBundleWriter;
+import clerk.activities.extract.AttendanceReader;
+import clerk.activities.extract.AttendanceWriter;
 import clerk.activities.extract.Motion;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.extract.MotionWriter;
@@ -12,6 +15,8 @@ import clerk.workflows.DocumentOutcome;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,12 +55,15 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
       }
       List<String> pages = storage.readPages(d);
+      // PostgreSQL text cannot hold NUL; OCR output occasionally does.
+      List<String> texts = pages.stream().map(t -> t.replace("\u0000", "")).toList();
+      List<String> entities = texts.stream().map(EntityExtractor::jsonOrNull).toList();
       boolean marked = repository.siteTransaction(d.subdomain(), c -> {
         try (PreparedStatement delete = c.prepareStatement(
                 "DELETE FROM pages WHERE subdomain = ? AND document_id = ?");
             PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text, entities_json)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
           delete.setString(1, d.subdomain());
           delete.setString(2, d.id());
           delete.executeUpdate();
@@ -66,8 +74,8 @@ public class DocumentActivitiesImpl implements DocumentActivities {
             insert.setString(4, d.meeting());
             insert.setString(5, d.date());
             insert.setInt(6, i + 1);
-            // PostgreSQL text cannot hold NUL; OCR output occasionally does.
-            insert.setString(7, pages.get(i).replace("\u0000", ""));
+            insert.setString(7, texts.get(i));
+            insert.setString(8, entities.get(i));
             insert.addBatch();
           }
           insert.executeBatch();
@@ -106,8 +114,11 @@ public class DocumentActivitiesImpl implements DocumentActivities {
       });
       // Outside the site's lock: other documents of the site go on meanwhile.
       List<Motion> motions = extractor.extract(pages);
+      List<AttendanceReader.Attendee> attendance = d.kind().equals(DocumentRef.MINUTES)
+          ? new AttendanceReader().read(pages) : List.of();
       return repository.siteTransaction(d.subdomain(), c -> {
         MotionWriter.replace(c, d.subdomain(), d.id(), motions);
+        AttendanceWriter.replace(c, d.subdomain(), d.id(), attendance);
         if (!repository.markCompleted(c, d, Stage.EXTRACTION, null, null)) {
           c.rollback(); // the motions came from pages that are being redone
           return sentBack(d, Stage.EXTRACTION);
@@ -154,10 +165,24 @@ public class DocumentActivitiesImpl implements DocumentActivities {
     return DocumentOutcome.superseded(d.id(), "sent back to an earlier stage by reconciliation");
   }
 
+  /** What a deploy attempt heartbeats: documents written of those it had to write. */
+  public record DeployHeartbeat(int written, int toWrite) {}
+
   @Override
   public StageCounters deploySite(String subdomain) {
     return Failures.badInputIsFinal(() -> {
-      BundleSummary summary = bundleWriter.write(repository.dataSource(), subdomain, deployDir);
+      ActivityExecutionContext context = Activity.getExecutionContext();
+      // A retried attempt goes on from the documents the last one committed (the bundle records them).
+      context.getHeartbeatDetails(DeployHeartbeat.class).ifPresent(last -> log.info(
+          "{}: deploy attempt {} goes on after {} of {} documents written by the last one", subdomain,
+          context.getInfo().getAttempt(), last.written(), last.toWrite()));
+      BundleSummary summary;
+      try (AttemptHeartbeat beat = new AttemptHeartbeat(context, "deploy " + subdomain, new DeployHeartbeat(0, 0))) {
+        summary = bundleWriter.write(repository.dataSource(), subdomain, deployDir, (written, toWrite) -> {
+          beat.progress(new DeployHeartbeat(written, toWrite));
+          beat.checkAlive(); // an attempt Temporal gave up on stops between batches
+        });
+      }
       // A document the bundle left out fails deploy alone; the others are published.
       List<String> leftOut = summary.leftOut().stream().map(BundleSummary.LeftOut::documentId).toList();
       repository.siteTransaction(subdomain, c -> {
@@ -168,8 +193,9 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         return null;
       });
       summary.leftOut().forEach(d -> log.warn("{}: {}: {}", subdomain, d.documentId(), d.reason()));
-      log.info("{}: deployed {} documents, {} pages, {} motions to {}", subdomain,
-          summary.documents(), summary.pages(), summary.motions(), summary.dir());
+      log.info("{}: deployed {} documents ({} written, {} removed), {} pages, {} motions to {}", subdomain,
+          summary.documents(), summary.written(), summary.removed(), summary.pages(), summary.motions(),
+          summary.dir());
       return repository.counters(subdomain, Stage.DEPLOY);
     });
   }

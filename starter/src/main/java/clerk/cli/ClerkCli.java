@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
       ReconcileCommand.class,
       MigrateCommand.class,
       ScheduleCommand.class,
+      SearchCommand.class,
+      BuildFullDbCommand.class,
       ClerkCli.DbCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -156,6 +156,51 @@ class CliWithWorkerTest {
     assertThat(clerk("reconcile-pipeline", "--threshold-hours", "1e9").exit()).isEqualTo(4);
   }
 
+  @Test
+  @Order(4)
+  void searchFindsThePublishedPagesOfEverySiteWithLinksIntoTheBundle() throws Exception {
+    Run found = clerk("search", "approve item");
+    assertThat(found.exit()).isZero();
+    assertThat(found.out()).contains("approve item: 1–2 of 2", SITE + "  minutes/CityCouncil/2024-01-16 page 1",
+        SITE + "  minutes/CityCouncil/2024-02-06 page 1", "[approve]",
+        "http://" + SITE + ".localhost:8001/meetings/minutes/");
+
+    Run json = clerk("search", "approve", "--site", SITE, "--from", "2024-02-01", "--json");
+    assertThat(json.exit()).isZero();
+    var r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertThat(r.get("total").asInt()).isEqualTo(1);
+    assertThat(r.get("hits").get(0).get("date").asText()).isEqualTo("2024-02-06");
+
+    assertThat(clerk("search", "zeppelin").out()).contains("no published page matches zeppelin");
+    assertThat(clerk("search", "approve", "--site", "Not_A_Site").exit()).isEqualTo(4);
+    assertThat(clerk("search", "approve", "--from", "2024-02-30").exit()).isEqualTo(4);
+  }
+
+  @Test
+  @Order(5)
+  void buildFullDbWritesEverySitesPagesIntoOneDatasetteReadyFileAndOnlyChangesAfterwards() throws Exception {
+    Path file = home.resolve("full").resolve("meetings.db");
+    Run built = clerk("build-full-db", "--output", file.toString());
+    assertThat(built.exit()).as(built.err()).isZero();
+    assertThat(built.out()).contains(file + ": 3 documents, 3 pages");
+    assertThat(file).isSymbolicLink();
+    assertThat(file.resolveSibling("metadata.json")).isRegularFile();
+    try (var sqlite = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        var rows = sqlite.createStatement().executeQuery("SELECT count(*), min(subdomain), min(municipality)"
+            + " FROM minutes WHERE rowid IN (SELECT rowid FROM minutes_fts WHERE minutes_fts MATCH 'approve')")) {
+      assertThat(rows.getInt(1)).isEqualTo(2);
+      assertThat(rows.getString(2)).isEqualTo(SITE);
+      assertThat(rows.getString(3)).isEqualTo("Alameda, CA");
+    }
+    assertThat(clerk("build-full-db", "--output", file.toString()).out()).contains("(0 documents written, 0 removed)");
+
+    // The site's own bundle, as the pipeline deployed it: switched by a link, readable by the web server's group.
+    Path bundle = worker.settings().deployDir().resolve(SITE);
+    assertThat(bundle.resolve("meetings.db")).isSymbolicLink();
+    assertThat(Files.readAttributes(bundle.resolve("site.json"), java.nio.file.attribute.PosixFileAttributes.class)
+        .group().getName()).isEqualTo("www-data");
+  }
+
   static void awaitPipeline() throws Exception {
     client.newUntypedWorkflowStub(SitePipelineWorkflow.workflowId(SITE)).getResult(3, TimeUnit.MINUTES, Object.class);
   }

@@ -36,7 +36,10 @@ public record ClerkSettings(
     Duration reconcileInterval,
     Duration staleThreshold,
     Duration reconcileRunTimeout,
-    String workerRole) {
+    String workerRole,
+    String siteUrlTemplate,
+    String deployGroup,
+    boolean pageImages) {
 
   /** CLERK_WORKER_ROLE: {@code all} (site pipelines, reconciliation and OCR) or {@code ocr} (OCR only). */
   public static final List<String> ROLES = List.of("all", "ocr");
@@ -100,7 +103,37 @@ public record ClerkSettings(
         duration("CLERK_RECONCILE_INTERVAL", or(get.apply("CLERK_RECONCILE_INTERVAL"), "15m")),
         duration("CLERK_STALE_THRESHOLD", or(get.apply("CLERK_STALE_THRESHOLD"), "2h")),
         duration("CLERK_RECONCILE_TIMEOUT", or(get.apply("CLERK_RECONCILE_TIMEOUT"), "30m")),
-        or(get.apply("CLERK_WORKER_ROLE"), "all"));
+        or(get.apply("CLERK_WORKER_ROLE"), "all"),
+        or(get.apply("CLERK_SITE_URL"), DEFAULT_SITE_URL),
+        // Unset: the default group (www-data where it can be given); set but empty: readable by everyone.
+        System.getProperty("CLERK_DEPLOY_GROUP", env.get("CLERK_DEPLOY_GROUP")),
+        onOff("CLERK_PAGE_IMAGES", or(get.apply("CLERK_PAGE_IMAGES"), "off")));
+  }
+
+  private static boolean onOff(String name, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "on", "true", "yes", "1" -> true;
+      case "off", "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException(name + "=" + value + ": on or off");
+    };
+  }
+
+  /**
+   * Where a site's bundle is served, {@code {subdomain}} standing for the site: search links to a
+   * page's row there ({@code /meetings/minutes/{id}}) and to its image. The default is the example
+   * nginx configuration in deploy/nginx on this host.
+   */
+  public static final String DEFAULT_SITE_URL = "http://{subdomain}.localhost:8001";
+
+  /** The base URL of a site's published bundle (no trailing slash). */
+  public String siteUrl(String subdomain) {
+    String url = siteUrlTemplate.replace("{subdomain}", subdomain);
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** Who may read the bundles deploy writes ({@code CLERK_DEPLOY_GROUP}). */
+  public clerk.activities.deploy.BundlePermissions bundlePermissions() {
+    return clerk.activities.deploy.BundlePermissions.of(deployGroup);
   }
 
   private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
@@ -189,18 +222,21 @@ public record ClerkSettings(
   public ClerkSettings withDatabase(String databaseUrl, String databaseUser, String databasePassword) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
-        ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
+        siteUrlTemplate, deployGroup, pageImages);
   }
 
   public ClerkSettings withTemporal(String temporalAddress) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
-        ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
+        siteUrlTemplate, deployGroup, pageImages);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
-        ocrSlots, siteOcrAtOnce, httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole);
+        ocrSlots, siteOcrAtOnce, httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
+        siteUrlTemplate, deployGroup, pageImages);
   }
 }

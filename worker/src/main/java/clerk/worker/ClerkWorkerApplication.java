@@ -57,6 +57,7 @@ public class ClerkWorkerApplication {
         } else {
           SearchAttributeRegistration.register(context.getBean(io.temporal.client.WorkflowClient.class));
           context.getBean(StartupReconciliation.class).run();
+          PageImagesStart.ensure(context.getBean(io.temporal.client.WorkflowClient.class), settings);
         }
         context.getBean(RuntimeFile.class).write(context, services.databasePasswordFile());
       } catch (RuntimeException e) {

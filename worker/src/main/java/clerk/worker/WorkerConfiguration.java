@@ -2,6 +2,7 @@ package clerk.worker;
 
 import clerk.activities.DocumentActivitiesImpl;
 import clerk.activities.OcrActivitiesImpl;
+import clerk.activities.PageImageActivitiesImpl;
 import clerk.activities.SiteActivitiesImpl;
 import clerk.activities.SiteInventory;
 import clerk.activities.db.Database;
@@ -18,6 +19,7 @@ import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSettings;
+import clerk.activities.search.PageSearch;
 import clerk.activities.storage.SiteStorage;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,10 +84,10 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  ReconciliationActivitiesImpl reconciliationActivities(
-      SiteStorage storage, SiteRepository repository, Pipelines pipelines, ClerkSettings settings) {
+  ReconciliationActivitiesImpl reconciliationActivities(SiteStorage storage, SiteRepository repository,
+      Pipelines pipelines, SiteBundleWriter bundles, ClerkSettings settings) {
     return new ReconciliationActivitiesImpl(repository,
-        new SiteReconciler(storage, repository, settings.deployDir()), pipelines, settings.deployDir(),
+        new SiteReconciler(storage, repository, settings.deployDir(), bundles), pipelines, settings.deployDir(),
         settings.reconcileRunTimeout());
   }
 
@@ -100,9 +102,23 @@ public class WorkerConfiguration {
   }
 
   @Bean
+  SiteBundleWriter siteBundleWriter(ClerkSettings settings) {
+    return new SiteBundleWriter(settings.bundlePermissions());
+  }
+
+  @Bean
   DocumentActivitiesImpl documentActivities(
-      SiteStorage storage, SiteRepository repository, ClerkSettings settings) {
-    return new DocumentActivitiesImpl(
-        storage, repository, new MotionExtractor(), new SiteBundleWriter(), settings.deployDir());
+      SiteStorage storage, SiteRepository repository, SiteBundleWriter bundles, ClerkSettings settings) {
+    return new DocumentActivitiesImpl(storage, repository, new MotionExtractor(), bundles, settings.deployDir());
+  }
+
+  @Bean
+  PageImageActivitiesImpl pageImageActivities(SiteStorage storage, SiteRepository repository, ClerkSettings settings) {
+    return new PageImageActivitiesImpl(storage, repository, settings.deployDir(), settings.bundlePermissions());
+  }
+
+  @Bean
+  PageSearch pageSearch(HikariDataSource dataSource) {
+    return new PageSearch(dataSource);
   }
 }

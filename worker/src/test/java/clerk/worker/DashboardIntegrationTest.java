@@ -79,6 +79,12 @@ class DashboardIntegrationTest {
     }
     repository.markFailed(done, Stage.COMPILATION, docs.get(2).id(), TIMEOUT);
     repository.finishSite(done, "4 documents, 2 failed");
+    // Their pages, for search: a page whose text a hostile PDF wrote, and a page of a document that
+    // failed compilation (not published: never found).
+    page(repository, docs.get(0), 1, "Councilmember Daysog moved to approve the bicycle lane contract on"
+        + " Park Street. Motion carried 4-1.");
+    page(repository, docs.get(1), 2, "Public comment on the bicycle lane: " + EVIL + " The item was continued.");
+    page(repository, docs.get(2), 1, "The bicycle lane was discussed again.");
 
     // A site stuck in OCR for three hours, with a site-level error.
     String stuck = "springfield.il.us";
@@ -212,6 +218,79 @@ class DashboardIntegrationTest {
     HttpResponse<String> invalid = get("/v1/sites/Not_A_Site");
     assertThat(invalid.statusCode()).isEqualTo(400);
     assertThat(json.readTree(invalid.body()).get("error").asText()).contains("invalid subdomain");
+  }
+
+  @Test
+  void theSearchBoxFindsPublishedPagesWithSnippetsAndLinksToTheBundle() throws Exception {
+    String dom = chromium("--dump-dom", base + "/#search=bicycle%20lane");
+
+    assertThat(dom).contains("data-rendered=\"search\"");
+    assertThat(dom).containsPattern("<section id=\"search\">");
+    assertThat(text(section(dom, "search-summary"))).isEqualTo("“bicycle lane”: 1–2 of 2");
+    String results = section(dom, "search-results");
+    assertThat(text(results)).contains("alameda.ca.us minutes · CityCouncil · 2024-01-01 · page 1",
+        "Councilmember Daysog moved to approve the bicycle lane contract",
+        "alameda.ca.us minutes · CityCouncil · 2024-01-02 · page 2");
+    assertThat(results).contains("<mark>bicycle</mark> <mark>lane</mark>");
+    assertThat(text(results)).as("a failed document's page is not published, so not found")
+        .doesNotContain("discussed again");
+    String id = clerk.activities.deploy.CivicIds.rowId("minutes", "CityCouncil", "2024-01-01", 1,
+        "Councilmember Daysog moved to approve the bicycle lane contract on Park Street. Motion carried 4-1.");
+    assertThat(results).contains("href=\"http://alameda.ca.us.localhost:8001/meetings/minutes/" + id + "\"",
+        "href=\"http://alameda.ca.us.localhost:8001/CityCouncil/2024-01-01/1.png\"");
+    assertNothingInjected(dom);
+
+    Path png = home.resolve("search.png");
+    chromium("--screenshot=" + png, "--window-size=1280,800", base + "/#search=bicycle%20lane");
+    assertThat(Files.size(png)).isGreaterThan(1000);
+    if (Boolean.getBoolean("clerk.screenshot")) {
+      Files.copy(png, Path.of("..", "docs", "search.png").toAbsolutePath().normalize(),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Test
+  void theSearchApiPagesRanksAndRefusesBadQueries() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode r = json.readTree(get("/v1/search?q=bicycle&size=1").body());
+    assertThat(r.get("total").asInt()).isEqualTo(2);
+    assertThat(r.get("totalIsExact").asBoolean()).isTrue();
+    assertThat(r.get("more").asBoolean()).isTrue();
+    assertThat(r.get("hits")).singleElement().satisfies(h -> {
+      assertThat(h.get("site").asText()).isEqualTo("alameda.ca.us");
+      assertThat(h.get("snippet").toString()).contains("{\"text\":\"bicycle\",\"match\":true}");
+    });
+    JsonNode second = json.readTree(get("/v1/search?q=bicycle&size=1&page=2").body());
+    assertThat(second.get("more").asBoolean()).isFalse();
+    assertThat(second.get("hits").get(0).get("date").asText()).isNotEqualTo(r.get("hits").get(0).get("date").asText());
+    // websearch syntax: a phrase, an exclusion.
+    assertThat(json.readTree(get("/v1/search?q=%22lane%20contract%22").body()).get("total").asInt()).isEqualTo(1);
+    assertThat(json.readTree(get("/v1/search?q=bicycle%20-daysog").body()).get("total").asInt()).isEqualTo(1);
+    assertThat(json.readTree(get("/v1/search?q=bicycle&site=springfield.il.us").body()).get("total").asInt()).isZero();
+    assertThat(json.readTree(get("/v1/search?q=bicycle&from=2024-01-02").body()).get("total").asInt()).isEqualTo(1);
+    assertThat(json.readTree(get("/v1/search?q=bicycle&kind=agendas").body()).get("total").asInt()).isZero();
+    for (String bad : List.of("q=", "q=x&site=Not_A_Site", "q=x&kind=memos", "q=x&from=2024-13-01", "q=x&page=0")) {
+      HttpResponse<String> refused = get("/v1/search?" + bad);
+      assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+      assertThat(json.readTree(refused.body()).get("error").asText()).as(bad).isNotBlank();
+    }
+  }
+
+  static void page(SiteRepository repository, DocumentRef d, int page, String text) {
+    repository.siteTransaction(d.subdomain(), c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        s.setString(1, d.subdomain());
+        s.setString(2, d.id());
+        s.setString(3, d.kind());
+        s.setString(4, d.meeting());
+        s.setString(5, d.date());
+        s.setInt(6, page);
+        s.setString(7, text);
+        s.executeUpdate();
+      }
+      return null;
+    });
   }
 
   /** Only the page's own script element, no element from a reason, and its code never ran. */

@@ -55,6 +55,17 @@ final class PipelineActivities {
       .build();
 
   /**
+   * Deploy brings a site's bundle in step with the database, writing only what changed; a large site's
+   * first deploy writes every page, for minutes. It heartbeats after every batch (and from a thread
+   * meanwhile), and a retry goes on from the batches the last attempt committed.
+   */
+  static final ActivityOptions DEPLOY = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofHours(2))
+      .setHeartbeatTimeout(Duration.ofMinutes(1))
+      .setRetryOptions(documentRetries(5))
+      .build();
+
+  /**
    * A batch of documents through a cheap stage in one activity. Retried once: a document that keeps
    * failing makes the batch run its documents one by one, where its own retries and failure stay its own.
    */

@@ -58,6 +58,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   final SiteActivities site = PipelineActivities.site();
   private final SiteActivities gate = Workflow.newActivityStub(SiteActivities.class, PipelineActivities.GATE);
   final DocumentActivities documents = Workflow.newActivityStub(DocumentActivities.class, PipelineActivities.DOCUMENT);
+  private final DocumentActivities deployer = Workflow.newActivityStub(DocumentActivities.class, PipelineActivities.DEPLOY);
 
   String subdomain;
   Stage stage = Stage.OCR;
@@ -310,7 +311,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     try {
       while (true) {
         try {
-          counters = documents.deploySite(subdomain);
+          counters = deployer.deploySite(subdomain);
           return;
         } catch (ActivityFailure failure) {
           if (!PipelineActivities.unavailable(failure)) {

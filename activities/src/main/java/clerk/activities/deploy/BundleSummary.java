@@ -4,11 +4,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a deploy published: documents included, page rows written (minutes and agendas together),
- * motions attached to those pages, the bundle's final directory {@code DEPLOY_DIR/{subdomain}}, and
- * the documents it had to leave out.
+ * What a deploy published: documents in the bundle, their page rows (minutes and agendas together)
+ * and the motions attached to those pages, the bundle's directory {@code DEPLOY_DIR/{subdomain}}, the
+ * documents it had to leave out, and what this deploy changed: documents written and removed (an
+ * unchanged site writes none).
  */
-public record BundleSummary(int documents, int pages, int motions, Path dir, List<LeftOut> leftOut) {
+public record BundleSummary(int documents, int pages, int motions, Path dir, List<LeftOut> leftOut,
+    int written, int removed) {
   public BundleSummary {
     leftOut = List.copyOf(leftOut);
   }

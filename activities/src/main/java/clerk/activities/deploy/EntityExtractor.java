@@ -10,13 +10,42 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Named things on a page of minutes or an agenda, for the site's {@code entities_json} column. Plain
- * patterns, no model: the same text always gives the same entities, deduplicated, in order of first
- * appearance. Precision over recall: a missed name is better than "Mayor Comments" listed as a person.
+ * Named things on a page of minutes or an agenda, for the site's {@code entities_json} column, in the
+ * shape civic.band publishes: {@code persons}, {@code orgs} and {@code locations}, each a list of
+ * {@code {"text": ...}} objects (a person also with the {@code title} it was found after), and three
+ * keys of clerk's own that civic.band's readers ignore: {@code resolutions}, {@code ordinances},
+ * {@code amounts}. Plain patterns, no model: the same text always gives the same entities,
+ * deduplicated, in order of first appearance. Precision over recall: a missed name is better than
+ * "Mayor Comments" listed as a person.
  */
 public final class EntityExtractor {
   /** Every key is always present, so the column has one shape; lists may be empty. */
-  public static final List<String> KEYS = List.of("people", "resolutions", "ordinances", "amounts", "addresses");
+  public static final List<String> KEYS =
+      List.of("persons", "orgs", "locations", "resolutions", "ordinances", "amounts");
+
+  /** A person and the title the page gave them where they were first named ("Councilmember"). */
+  public record Person(String text, String title) {}
+
+  /** What one page names, by kind. */
+  public record Entities(List<Person> persons, List<String> orgs, List<String> locations,
+      List<String> resolutions, List<String> ordinances, List<String> amounts) {
+    /** civic.band's shape: persons, orgs and locations as objects with a {@code text}. */
+    public Map<String, Object> toJson() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("persons", persons.stream().map(p -> {
+        Map<String, String> person = new LinkedHashMap<>();
+        person.put("text", p.text());
+        person.put("title", p.title());
+        return person;
+      }).toList());
+      out.put("orgs", orgs.stream().map(o -> Map.of("text", o)).toList());
+      out.put("locations", locations.stream().map(l -> Map.of("text", l)).toList());
+      out.put("resolutions", resolutions);
+      out.put("ordinances", ordinances);
+      out.put("amounts", amounts);
+      return out;
+    }
+  }
 
   // Longest titles first so "Vice Mayor" wins over "Mayor"; an optional plural "s" introduces a list.
   private static final Pattern TITLE = Pattern.compile(
@@ -60,25 +89,60 @@ public final class EntityExtractor {
           + "|Parkway|Pkwy|Circle|Terrace|Highway|Hwy)\\b");
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
+  /** A capitalised word of a proper name ("Public", "McDonald"); "and"/"of" may join them. */
+  private static final String CAP = "[A-Z][a-z]+(?:[A-Z][a-z]+)?";
+  /** Capitalised words that open a sentence or a heading rather than an organisation's name. */
+  private static final Set<String> NOT_LEADING = Set.of("The", "A", "An", "And", "Or", "Of", "To", "By", "With",
+      "From", "At", "In", "On", "For", "As", "All", "Approved", "Approve", "Adopted", "Adopt", "Moved", "Seconded",
+      "Motion", "Item", "Items", "Agenda", "Minutes", "Meeting", "Regular", "Special", "Joint", "Report", "Mayor",
+      "Councilmember", "Councilmembers", "Chair", "Commissioner", "Director", "Staff", "Present", "Absent");
+
+  /** "Board of Education", "Department of Public Works", "Office of the City Clerk". */
+  private static final Pattern BODY_OF = Pattern.compile(
+      "\\b(?:Board|Department|Office|Bureau|Commission|Committee|Council|Division)\\s+of\\s+(?:the\\s+)?"
+          + CAP + "(?:\\s+(?:and\\s+)?" + CAP + "){0,3}\\b");
+  /** "City Council", "Planning Commission", "Parks and Recreation Commission", "East Bay Regional Park District". */
+  private static final Pattern NAMED_BODY = Pattern.compile(
+      "\\b" + CAP + "(?:\\s+(?:and\\s+)?" + CAP + "){0,3}\\s+"
+          + "(?:Council|Commission|Committee|Board|Authority|Agency|District|Department|Association|Foundation)\\b");
+  /** "Ghilotti Bros.", "Acme Paving Inc.", "Bay Area Transit Company". */
+  private static final Pattern COMPANY = Pattern.compile(
+      "\\b" + CAP + "(?:\\s+" + CAP + "){0,3}\\s+(?:Inc\\.|LLC|Ltd\\.|Bros\\.|Corporation|Company|Co\\.)");
+  /** "City of Alameda", "County of Marin", "State of California". */
+  private static final Pattern PLACE = Pattern.compile(
+      "\\b(?:City|Town|Village|County|Township|Borough|State|Port)\\s+of\\s+" + CAP + "(?:\\s+" + CAP + "){0,2}\\b");
+
   private EntityExtractor() {}
 
-  /** The page's entities under {@link #KEYS}, each list deduplicated in order of appearance. */
-  public static Map<String, List<String>> extract(String pageText) {
-    String text = pageText == null ? "" : pageText;
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    out.put("people", people(text));
-    out.put("resolutions", numbered(RESOLUTION, text, "Resolution No. "));
-    out.put("ordinances", numbered(ORDINANCE, text, "Ordinance No. "));
-    out.put("amounts", matches(AMOUNT, text));
-    out.put("addresses", matches(ADDRESS, text));
-    return out;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The page's {@code entities_json}; null when they cannot be found (deploy then tries, and says why). */
+  public static String jsonOrNull(String pageText) {
+    try {
+      return JSON.writeValueAsString(extract(pageText).toJson());
+    } catch (RuntimeException | StackOverflowError | com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null; // pattern matching over pathological OCR output can blow the stack
+    }
   }
 
-  private static List<String> people(String text) {
-    Set<String> names = new LinkedHashSet<>();
+  /** The page's entities, each list deduplicated in order of appearance. */
+  public static Entities extract(String pageText) {
+    String text = pageText == null ? "" : pageText;
+    List<String> locations = new ArrayList<>(matches(ADDRESS, text));
+    matches(PLACE, text).stream().filter(p -> !locations.contains(p)).forEach(locations::add);
+    return new Entities(persons(text), organisations(text), locations,
+        numbered(RESOLUTION, text, "Resolution No. "), numbered(ORDINANCE, text, "Ordinance No. "),
+        matches(AMOUNT, text));
+  }
+
+  private static List<Person> persons(String text) {
+    Map<String, String> names = new LinkedHashMap<>(); // name -> the title it was first found after
     Matcher title = TITLE.matcher(text);
     while (title.find()) {
       boolean list = title.group(1) != null;
+      String singular = INNER_SPACE.matcher(list ? title.group().substring(0, title.group().length() - 1)
+          : title.group()).replaceAll(" ");
       int at = title.end();
       while (true) {
         int[] end = new int[1];
@@ -86,7 +150,7 @@ public final class EntityExtractor {
         if (name == null) {
           break;
         }
-        names.add(name);
+        names.putIfAbsent(name, singular);
         Matcher sep = LIST_SEPARATOR.matcher(text).region(end[0], text.length());
         if (!list || !sep.lookingAt()) {
           break;
@@ -94,7 +158,28 @@ public final class EntityExtractor {
         at = sep.end();
       }
     }
-    return new ArrayList<>(names);
+    List<Person> out = new ArrayList<>();
+    names.forEach((name, t) -> out.add(new Person(name, t)));
+    return out;
+  }
+
+  /** Public bodies and companies; a capitalised word that only starts the sentence is not part of the name. */
+  private static List<String> organisations(String text) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Pattern p : List.of(BODY_OF, NAMED_BODY, COMPANY)) {
+      Matcher m = p.matcher(text);
+      while (m.find()) {
+        List<String> words = new ArrayList<>(List.of(SPACES.split(m.group())));
+        while (words.size() > 1 && NOT_LEADING.contains(words.get(0))) {
+          words.remove(0);
+        }
+        String name = String.join(" ", words);
+        if (words.size() > 1 && out.stream().noneMatch(o -> o.contains(name))) {
+          out.add(name);
+        }
+      }
+    }
+    return new ArrayList<>(out);
   }
 
   /** The name after the blanks at {@code from}, or null; {@code end[0]} is set just past it. */

@@ -1,21 +1,16 @@
 package clerk.activities.deploy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,12 +21,14 @@ import javax.sql.DataSource;
 
 /**
  * Writes a site's publishable bundle, {@code DEPLOY_DIR/{subdomain}/}: {@code meetings.db} (see
- * {@link MeetingsDb}) and {@code site.json}, a summary for humans and the site's front page.
+ * {@link MeetingsDb}), {@code metadata.json} for Datasette ({@link DatasetteMetadata}) and
+ * {@code site.json}, a summary for humans, the site's front page and reconciliation.
  *
  * <p>Minutes are published once extraction completed (their votes are part of the bundle), agendas
  * once compilation completed (agendas have no votes to wait for). Everything is read in one
- * repeatable-read transaction, in a fixed order, so the same database gives the same bundle apart
- * from {@code generated_at}. Marking documents deployed is the caller's business, not this class's.
+ * repeatable-read transaction; only documents whose version changed are written ({@link BundleSync}),
+ * into the database file readers do not see, which is then switched to in one rename
+ * ({@link BundleDirectory}). Marking documents deployed is the caller's business, not this class's.
  *
  * <p>One document never fails another: a document whose rows cannot be written (SQLite refuses a
  * row, or finding a page's entities fails) is left out whole, listed in {@code site.json}'s
@@ -41,12 +38,32 @@ import javax.sql.DataSource;
 public final class SiteBundleWriter {
   static final String SITE_JSON = "site.json";
 
-  /** A document the bundle includes; {@code d} is the documents row. */
-  private static final String INCLUDED = "(d.ocr_status = 'completed' AND d.compilation_status = 'completed'"
+  /** A document the bundle includes (SQL; {@code d} is the documents row): what search may link to. */
+  public static final String INCLUDED = "(d.ocr_status = 'completed' AND d.compilation_status = 'completed'"
       + " AND (d.kind = 'agendas' OR d.extraction_status = 'completed'))";
   private static final String C = " COLLATE \"C\"";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final BundlePermissions permissions;
+  private final int batchPages;
+  private final int bulkAtLeast;
+
+  /** Bundles readable by the web server's group ({@code www-data} where it can be given; see {@link BundlePermissions}). */
+  public SiteBundleWriter() {
+    this(BundlePermissions.of(null));
+  }
+
+  public SiteBundleWriter(BundlePermissions permissions) {
+    this(permissions, BundleSync.BATCH_PAGES, BundleSync.BULK_AT_LEAST);
+  }
+
+  /** With smaller batches and bulk writes, for tests of a deploy that stops half-way. */
+  SiteBundleWriter(BundlePermissions permissions, int batchPages, int bulkAtLeast) {
+    this.permissions = permissions;
+    this.batchPages = batchPages;
+    this.bulkAtLeast = bulkAtLeast;
+  }
 
   /** Whether the site's bundle is in place in DEPLOY_DIR. */
   public static boolean isDeployed(Path deployDir, String subdomain) {
@@ -99,48 +116,72 @@ public final class SiteBundleWriter {
   }
 
   public BundleSummary write(DataSource db, String subdomain, Path deployDir) throws IOException {
-    BundleDirectory.validSubdomain(subdomain);
-    BundleSummary built = BundleDirectory.replace(deployDir, subdomain, tmp -> build(db, subdomain, tmp));
-    return new BundleSummary(built.documents(), built.pages(), built.motions(),
-        deployDir.resolve(subdomain), built.leftOut());
+    return write(db, subdomain, deployDir, DeployProgress.NONE);
   }
 
-  private static BundleSummary build(DataSource db, String subdomain, Path dir) throws IOException {
-    Path dbFile = dir.resolve(MeetingsDb.FILE_NAME);
-    Path siteJson = dir.resolve(SITE_JSON);
+  /**
+   * Brings the site's bundle in step with the database: only documents that changed are written (the
+   * first deploy, or one after a change of the bundle format, writes them all), then the bundle is
+   * switched to in one rename. {@code progress} hears of each batch written.
+   */
+  public BundleSummary write(DataSource db, String subdomain, Path deployDir, DeployProgress progress)
+      throws IOException {
+    BundleDirectory.validSubdomain(subdomain);
+    return BundleDirectory.locked(deployDir, subdomain, permissions, bundle -> {
+      Path standby = bundle.standby();
+      Built built = build(db, subdomain, standby, progress, batchPages, bulkAtLeast);
+      bundle.publish(standby);
+      // A withdrawn document's page images go with it (deleted after the switch: no reader is left
+      // with a page whose image is gone). The standby, a deploy behind, may list it a second time.
+      for (MeetingsDb.Document d : built.changes.withdrawn()) {
+        BundleDirectory.deleteTree(bundle.dir().resolve(
+            CivicIds.pageImage(d.table(), d.meeting(), d.date(), 1).substring(1)).getParent());
+      }
+      bundle.write(DatasetteMetadata.FILE_NAME, DatasetteMetadata.forSite(built.name, subdomain));
+      bundle.write(SITE_JSON, JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(built.site)
+          + "\n");
+      return new BundleSummary(built.totals.documents(), built.totals.pages(), built.totals.motions(),
+          bundle.dir(), built.changes.leftOut(), built.changes.written(), built.changes.removed());
+    });
+  }
+
+  /** What a build wrote into the standby database, and the site.json that describes it. */
+  private record Built(String name, MeetingsDb.Totals totals, BundleSync.Changes changes, ObjectNode site) {}
+
+  private static Built build(DataSource db, String subdomain, Path database, DeployProgress progress,
+      int batchPages, int bulkAtLeast) throws IOException {
     try (Connection pg = db.getConnection()) {
       pg.setAutoCommit(false);
       pg.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       pg.setReadOnly(true);
       try {
+        String name = siteName(pg, subdomain);
         ObjectNode site = JSON.createObjectNode();
         site.put("subdomain", subdomain);
+        site.put("name", name);
         site.put("generated_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         site.put("fingerprint", fingerprints(pg, List.of(subdomain)).get(subdomain));
-        Copied copied;
-        try (MeetingsDb meetings = MeetingsDb.create(dbFile)) {
-          copied = copyPages(pg, subdomain, motionsByPage(pg, subdomain), meetings);
-          meetings.finish();
+        site.put("format", MeetingsDb.FORMAT);
+        BundleSync.Changes changes;
+        MeetingsDb.Totals totals;
+        try (MeetingsDb meetings = MeetingsDb.openIntact(database, MeetingsDb.Scope.SITE)) {
+          changes = new BundleSync(pg, meetings, MeetingsDb.Scope.SITE, progress, batchPages, bulkAtLeast).sync(published(pg, subdomain));
+          totals = meetings.totals();
         }
-        site.put("documents", copied.documents());
-        site.put("pages", copied.pages());
-        site.put("motions", copied.motions);
+        site.put("documents", totals.documents());
+        site.put("pages", totals.pages());
+        site.put("motions", totals.motions());
         for (String kind : MeetingsDb.TABLES) {
-          int[] tally = copied.perKind.get(kind);
+          int[] tally = totals.perTable().get(kind);
           site.putObject(kind).put("documents", tally[0]).put("pages", tally[1]);
         }
         ArrayNode failed = failedDocuments(pg, subdomain);
-        for (BundleSummary.LeftOut d : copied.leftOut) {
+        for (BundleSummary.LeftOut d : changes.leftOut()) {
           failed.addObject().put("document_id", d.documentId()).put("stage", "deploy").put("error", d.reason());
         }
         site.set("failed_documents", failed);
-        Files.writeString(siteJson,
-            JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(site) + "\n",
-            StandardCharsets.UTF_8);
         pg.commit();
-        sync(dbFile);
-        sync(siteJson);
-        return new BundleSummary(copied.documents(), copied.pages(), copied.motions, dir, copied.leftOut);
+        return new Built(name, totals, changes, site);
       } finally {
         if (!pg.getAutoCommit()) {
           pg.rollback(); // read-only: nothing to undo, just end the transaction
@@ -151,147 +192,33 @@ public final class SiteBundleWriter {
     }
   }
 
-  /** The motions of included documents, by document id and the page each starts on, in order. */
-  private static Map<String, ArrayNode> motionsByPage(Connection pg, String subdomain)
-      throws SQLException, JsonProcessingException {
-    Map<String, ArrayNode> out = new HashMap<>();
-    try (PreparedStatement s = pg.prepareStatement(
-        "SELECT m.document_id, m.page, m.motion, m.mover, m.seconder, m.result, m.ayes, m.nays, m.abstain,"
-            + " m.absent, m.votes::text FROM motions m JOIN documents d"
-            + " ON d.subdomain = m.subdomain AND d.document_id = m.document_id"
-            + " WHERE m.subdomain = ? AND " + INCLUDED + " ORDER BY m.document_id" + C + ", m.seq")) {
+  /** The site's name as registered ("Alameda, CA"); the subdomain when it has none. */
+  private static String siteName(Connection pg, String subdomain) throws SQLException {
+    try (PreparedStatement s = pg.prepareStatement("SELECT name FROM sites WHERE subdomain = ?")) {
+      s.setString(1, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        String name = r.next() ? r.getString(1) : null;
+        return name == null || name.isBlank() ? subdomain : name;
+      }
+    }
+  }
+
+  /** The documents the bundle publishes, in a fixed order, with their versions. */
+  private static List<BundleSync.Published> published(Connection pg, String subdomain) throws SQLException {
+    List<BundleSync.Published> out = new ArrayList<>();
+    try (PreparedStatement s = pg.prepareStatement("SELECT d.kind, d.meeting, d.date, " + BundleSync.VERSION
+        + ", coalesce(d.pages, 0) FROM documents d WHERE d.subdomain = ? AND " + INCLUDED
+        + " ORDER BY d.kind" + C + ", d.meeting" + C + ", d.date" + C)) {
       s.setString(1, subdomain);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          ObjectNode motion = out.computeIfAbsent(pageKey(r.getString(1), r.getInt(2)),
-              k -> JSON.createArrayNode()).addObject();
-          motion.put("motion", r.getString(3));
-          motion.put("mover", r.getString(4));
-          motion.put("seconder", r.getString(5));
-          motion.put("result", r.getString(6));
-          motion.put("ayes", (Integer) r.getObject(7));
-          motion.put("nays", (Integer) r.getObject(8));
-          motion.put("abstain", (Integer) r.getObject(9));
-          motion.put("absent", (Integer) r.getObject(10));
-          motion.set("votes", JSON.readTree(r.getString(11)));
+          out.add(new BundleSync.Published(
+              new MeetingsDb.Document(subdomain, null, r.getString(1), r.getString(2), r.getString(3)),
+              r.getString(4), r.getInt(5)));
         }
       }
     }
     return out;
-  }
-
-  private static String pageKey(String documentId, int page) {
-    return documentId + "#" + page;
-  }
-
-  /** What went into meetings.db, per kind, and which documents could not. */
-  private static final class Copied {
-    final Map<String, int[]> perKind = Map.of("minutes", new int[2], "agendas", new int[2]); // {documents, pages}
-    int motions;
-    final List<BundleSummary.LeftOut> leftOut = new ArrayList<>();
-
-    /** Keeps the document's rows, or takes them all back when one could not be written. */
-    void end(DocumentRows doc, MeetingsDb meetings) throws SQLException {
-      if (doc.problem != null) {
-        meetings.dropDocument(doc.start);
-        leftOut.add(new BundleSummary.LeftOut(doc.id, doc.problem));
-        return;
-      }
-      meetings.keepDocument(doc.start);
-      int[] tally = perKind.get(doc.kind);
-      tally[0]++;
-      tally[1] += doc.pages;
-      motions += doc.motions;
-    }
-
-    int documents() {
-      return perKind.get("minutes")[0] + perKind.get("agendas")[0];
-    }
-
-    int pages() {
-      return perKind.get("minutes")[1] + perKind.get("agendas")[1];
-    }
-  }
-
-  /** One document's rows on their way into meetings.db. */
-  private static final class DocumentRows {
-    final String id;
-    final String kind;
-    final Savepoint start;
-    int pages;
-    int motions;
-    /** Why the document cannot be in the bundle; null while it can. */
-    String problem;
-
-    DocumentRows(String id, String kind, Savepoint start) {
-      this.id = id;
-      this.kind = kind;
-      this.start = start;
-    }
-  }
-
-  /** Streams the included pages into the bundle, a document at a time (rows come ordered by document). */
-  private static Copied copyPages(Connection pg, String subdomain, Map<String, ArrayNode> motions,
-      MeetingsDb meetings) throws SQLException, JsonProcessingException {
-    Copied copied = new Copied();
-    try (PreparedStatement s = pg.prepareStatement(
-        "SELECT d.kind, d.meeting, d.date, p.page, p.text, d.document_id FROM pages p JOIN documents d"
-            + " ON d.subdomain = p.subdomain AND d.document_id = p.document_id"
-            + " WHERE p.subdomain = ? AND " + INCLUDED
-            + " ORDER BY d.kind" + C + ", d.meeting" + C + ", d.date" + C + ", p.page")) {
-      s.setString(1, subdomain);
-      s.setFetchSize(200); // a site can have tens of thousands of pages: stream, don't load them all
-      try (ResultSet r = s.executeQuery()) {
-        DocumentRows doc = null;
-        while (r.next()) {
-          String documentId = r.getString(6);
-          if (doc == null || !doc.id.equals(documentId)) {
-            if (doc != null) {
-              copied.end(doc, meetings);
-            }
-            doc = new DocumentRows(documentId, r.getString(1), meetings.beginDocument());
-          }
-          if (doc.problem == null) {
-            doc.problem = copyPage(doc, r.getString(2), r.getString(3), r.getInt(4), r.getString(5), motions,
-                meetings);
-          }
-        }
-        if (doc != null) {
-          copied.end(doc, meetings);
-        }
-      }
-    }
-    return copied;
-  }
-
-  /** Writes one page's row; returns why its document cannot be in the bundle, or null. */
-  private static String copyPage(DocumentRows doc, String meeting, String date, int page, String text,
-      Map<String, ArrayNode> motions, MeetingsDb meetings) throws SQLException, JsonProcessingException {
-    String entities;
-    try {
-      entities = JSON.writeValueAsString(EntityExtractor.extract(text));
-    } catch (RuntimeException | StackOverflowError e) {
-      // Pattern matching over pathological OCR output can blow the stack: that page's problem.
-      return "left out of the bundle: page " + page + ": finding its entities failed (" + e + ")";
-    }
-    ArrayNode votes = motions.get(pageKey(doc.id, page));
-    try {
-      meetings.addPage(doc.kind, meeting, date, page, text, entities,
-          votes == null ? "[]" : JSON.writeValueAsString(votes));
-    } catch (SQLException e) {
-      if (!MeetingsDb.refusedRow(e)) {
-        throw e;
-      }
-      String holder = meetings.holderOfId(doc.kind, meeting, date, page, text);
-      return holder == null
-          ? "left out of the bundle: page " + page + ": SQLite refused its row: " + e.getMessage()
-          : "left out of the bundle: page " + page + " has the row id "
-              + MeetingsDb.rowId(doc.kind, meeting, date, page, text) + " of " + holder
-              + " (12 hex characters of a hash, equal by chance); rename one of the two PDFs";
-    }
-    doc.pages++;
-    doc.motions += votes == null ? 0 : votes.size();
-    return null;
   }
 
   /** Documents left out because a stage failed them for good, with the reason. */
@@ -312,12 +239,5 @@ public final class SiteBundleWriter {
       }
     }
     return out;
-  }
-
-  /** Flushes a file to disk before it is renamed into view. */
-  private static void sync(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
   }
 }

@@ -16,9 +16,18 @@ import java.util.Map;
  * @param ayes tallies; null when the text does not give or imply them
  * @param votes names by vote: "ayes", "nays", "abstain", "absent"; a key is present only when the
  *     text lists names (or "None") for it
+ * @param rawText the minutes' own words from where the motion starts to the end of its vote, as
+ *     civic.band publishes them ({@code raw_text}); null when not known
  */
 public record Motion(int page, int seq, String motion, String mover, String seconder, String result,
-    Integer ayes, Integer nays, Integer abstain, Integer absent, Map<String, List<String>> votes) {
+    Integer ayes, Integer nays, Integer abstain, Integer absent, Map<String, List<String>> votes,
+    String rawText) {
+  /** A motion without its raw text. */
+  public Motion(int page, int seq, String motion, String mover, String seconder, String result,
+      Integer ayes, Integer nays, Integer abstain, Integer absent, Map<String, List<String>> votes) {
+    this(page, seq, motion, mover, seconder, result, ayes, nays, abstain, absent, votes, null);
+  }
+
   public Motion {
     Map<String, List<String>> copy = new LinkedHashMap<>();
     votes.forEach((k, v) -> copy.put(k, List.copyOf(v)));

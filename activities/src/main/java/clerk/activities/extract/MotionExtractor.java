@@ -17,6 +17,8 @@ import java.util.List;
 public final class MotionExtractor {
   /** How far after a motion's words its vote or result may be and still belong to it. */
   private static final int VOTE_REACH = 400;
+  /** A motion's raw text is cut here: the text of a motion that runs on for pages is not its record. */
+  static final int RAW_TEXT_LIMIT = 2000;
 
   public List<Motion> extract(List<String> pages) {
     DocumentText doc = DocumentText.of(pages);
@@ -40,9 +42,16 @@ public final class MotionExtractor {
       Outcome o = votes.read(after, limit, VOTE_REACH, s.start(), implied);
       motions.add(new Motion(doc.page(s.start()), motions.size() + 1, w.text(), roster.resolve(s.mover()),
           roster.resolve(seconder), o.result(), o.counts().get("ayes"), o.counts().get("nays"),
-          o.counts().get("abstain"), o.counts().get("absent"), o.votes()));
+          o.counts().get("abstain"), o.counts().get("absent"), o.votes(),
+          rawText(text, s.start(), Math.min(limit, Math.max(after, o.end())))));
       previousEnd = after;
     }
     return motions;
+  }
+
+  /** The minutes' words of one motion, whitespace collapsed, at most {@link #RAW_TEXT_LIMIT} characters. */
+  private static String rawText(String text, int start, int end) {
+    String raw = text.substring(start, Math.max(start, end)).replaceAll("\\s+", " ").strip();
+    return raw.length() <= RAW_TEXT_LIMIT ? raw : raw.substring(0, RAW_TEXT_LIMIT);
   }
 }

@@ -27,7 +27,8 @@ public final class MotionWriter {
     }
     try (PreparedStatement insert = c.prepareStatement(
         "INSERT INTO motions (subdomain, document_id, page, seq, motion, mover, seconder, result,"
-            + " ayes, nays, abstain, absent, votes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+            + " ayes, nays, abstain, absent, votes, raw_text)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)")) {
       for (Motion m : motions) {
         insert.setString(1, subdomain);
         insert.setString(2, documentId);
@@ -46,6 +47,7 @@ public final class MotionWriter {
         } catch (JsonProcessingException e) {
           throw new IllegalStateException(e);
         }
+        insert.setString(14, text(m.rawText()));
         insert.addBatch();
       }
       insert.executeBatch();

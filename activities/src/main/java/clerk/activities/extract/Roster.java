@@ -41,34 +41,52 @@ final class Roster {
     List<Member> members = new ArrayList<>();
     Matcher a = ATTENDANCE.matcher(text);
     while (a.find()) {
-      int at = a.end();
-      int end = Math.min(text.length(), at + LIST_REACH);
-      Matcher name = NAME.matcher(text);
-      Matcher sep = SEPARATOR.matcher(text);
-      while (at < end) {
-        while (at < end && sep.region(at, end).lookingAt() && sep.end() > at) {
-          at = sep.end();
-        }
-        if (!name.region(at, end).lookingAt()) {
-          break;
-        }
-        String full = Names.clean(name.group(1));
-        if (full != null && HEADING_AFTER.matcher(text).region(name.end(), end).lookingAt() && full.contains(" ")) {
-          // "... Foley and Galvin Officials: P. Crowe": the last word heads the next list.
-          full = full.substring(0, full.lastIndexOf(' '));
-        }
-        if (full != null) {
-          String[] words = full.split(" ");
-          members.add(new Member(full, words[words.length - 1],
-              words.length > 1 && !words[0].endsWith(".") ? words[0] : null));
-        }
-        at = name.end();
-        if (!sep.region(at, end).lookingAt()) {
-          break;
-        }
+      for (String full : namesAfter(text, a.end())) {
+        String[] words = full.split(" ");
+        members.add(new Member(full, words[words.length - 1],
+            words.length > 1 && !words[0].endsWith(".") ? words[0] : null));
       }
     }
     return new Roster(members);
+  }
+
+  /** Where the list of members present starts, after each heading that introduces one. */
+  static List<Integer> presentLists(String text) {
+    List<Integer> out = new ArrayList<>();
+    Matcher a = ATTENDANCE.matcher(text);
+    while (a.find()) {
+      out.add(a.end());
+    }
+    return out;
+  }
+
+  /** The names listed from {@code at} on (titles removed): "Councillors Foley, Galvin and Keane". */
+  static List<String> namesAfter(String text, int at) {
+    List<String> names = new ArrayList<>();
+    int end = Math.min(text.length(), at + LIST_REACH);
+    Matcher name = NAME.matcher(text);
+    Matcher sep = SEPARATOR.matcher(text);
+    while (at < end) {
+      while (at < end && sep.region(at, end).lookingAt() && sep.end() > at) {
+        at = sep.end();
+      }
+      if (!name.region(at, end).lookingAt()) {
+        break;
+      }
+      String full = Names.clean(name.group(1));
+      if (full != null && HEADING_AFTER.matcher(text).region(name.end(), end).lookingAt() && full.contains(" ")) {
+        // "... Foley and Galvin Officials: P. Crowe": the last word heads the next list.
+        full = full.substring(0, full.lastIndexOf(' '));
+      }
+      if (full != null) {
+        names.add(full);
+      }
+      at = name.end();
+      if (!sep.region(at, end).lookingAt()) {
+        break;
+      }
+    }
+    return names;
   }
 
   /** The member {@code name} refers to, as a surname; the name itself when no member fits. */

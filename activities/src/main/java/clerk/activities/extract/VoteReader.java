@@ -62,8 +62,11 @@ final class VoteReader {
   private static final Pattern ATTENDANCE =
       Pattern.compile("(?<!\\balso\\s)\\b(?:members\\s+)?present\\s*[:;]", FLAGS);
 
-  /** A motion's outcome; counts and names by vote ("ayes", "nays", "abstain", "absent"). */
-  record Outcome(String result, Map<String, Integer> counts, Map<String, List<String>> votes) {}
+  /**
+   * A motion's outcome; counts and names by vote ("ayes", "nays", "abstain", "absent"); {@code end}:
+   * where the last of it that was read (result, tally, roll call) ends, for the motion's raw text.
+   */
+  record Outcome(String result, Map<String, Integer> counts, Map<String, List<String>> votes, int end) {}
 
   private final String text;
   private final Roster roster;
@@ -82,6 +85,7 @@ final class VoteReader {
     Map<String, Integer> counts = new LinkedHashMap<>();
     int end = Math.min(limit, firstSign(from, limit) + reach);
     int voteEnd = rollCall(from, end, votes, counts);
+    int readTo = voteEnd;
     boolean inline = votes.isEmpty() && inlineVotes(from, end, votes, counts);
 
     String result = impliedResult;
@@ -91,14 +95,17 @@ final class VoteReader {
     boolean hasResult = r.find();
     if (d.find() && (!hasResult || d.start() < r.start())) {
       result = "carried";
+      readTo = Math.max(readTo, d.end());
       counts.putIfAbsent("ayes", Integer.parseInt(d.group("a")));
       counts.putIfAbsent("nays", d.group("n") == null ? 0 : Integer.parseInt(d.group("n")));
     } else if (hasResult) {
       result = result(r);
+      readTo = Math.max(readTo, r.end());
       boolean unanimous = r.group("unan") != null
           || UNANIMOUS_AFTER.matcher(text).region(r.end(), limit).lookingAt();
       Matcher tally = tallyNear(from, r, limit);
       if (tally != null) {
+        readTo = Math.max(readTo, tally.end());
         tally(tally, limit, votes, counts);
       } else if (unanimous) {
         unanimous(motionStart, votes, counts);
@@ -112,7 +119,7 @@ final class VoteReader {
       // Members' votes with no result word ("Take a vote: Dick aye, Gary aye, Jan aye"): the count decides.
       result = counts.get("ayes") > counts.getOrDefault("nays", 0) ? "carried" : "failed";
     }
-    return new Outcome(result, counts, votes);
+    return new Outcome(result, counts, votes, readTo);
   }
 
   /** Where the first sign of a vote is (a label, a result, a member's vote): long motions put it far. */

@@ -13,8 +13,8 @@ import org.apache.pdfbox.rendering.PageDrawerParameters;
  * The check throws {@link ImageLimit.TooLargeException}, unchecked, because PDFBox logs and skips
  * an IOException raised while drawing an XObject.
  */
-final class BoundedRenderer extends PDFRenderer {
-  BoundedRenderer(PDDocument document) {
+public final class BoundedRenderer extends PDFRenderer {
+  public BoundedRenderer(PDDocument document) {
     super(document);
   }
 

@@ -28,14 +28,20 @@ public final class SiteReconciler {
   private final SiteStorage storage;
   private final SiteRepository repository;
   private final DocumentSync documents;
-  private final SiteBundleWriter bundles = new SiteBundleWriter();
+  private final SiteBundleWriter bundles;
   private final Path deployDir;
 
   public SiteReconciler(SiteStorage storage, SiteRepository repository, Path deployDir) {
+    this(storage, repository, deployDir, new SiteBundleWriter());
+  }
+
+  /** With the worker's bundle writer, so a bundle reconciliation writes has the configured permissions. */
+  public SiteReconciler(SiteStorage storage, SiteRepository repository, Path deployDir, SiteBundleWriter bundles) {
     this.storage = storage;
     this.repository = repository;
     this.documents = new DocumentSync(storage);
     this.deployDir = deployDir;
+    this.bundles = bundles;
   }
 
   public SiteStorage storage() {

@@ -2,14 +2,16 @@ package clerk.activities.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clerk.activities.deploy.EntityExtractor.Entities;
+import clerk.activities.deploy.EntityExtractor.Person;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EntityExtractorTest {
 
   @Test
-  void findsPeopleAfterTheirTitlesInOrderWithoutDuplicates() {
+  void findsPersonsAfterTheirTitlesInOrderWithoutDuplicatesWithTheFirstTitle() {
     String page = """
         Mayor Ezzy Ashcraft called the meeting to order at 7:02 p.m.
         ROLL CALL - Present: Councilmembers Daysog, Herrera Spencer, Knox White and Vella and
@@ -18,20 +20,35 @@ class EntityExtractorTest {
         Councilmember Daysog. Commissioner O'Brien and Chair McDonald spoke.
         Council Member J. Smith-Jones asked about the timeline.
         """;
-    assertThat(EntityExtractor.extract(page).get("people")).containsExactly(
-        "Ezzy Ashcraft", "Daysog", "Herrera Spencer", "Knox White", "Vella", "O'Brien", "McDonald",
-        "J. Smith-Jones");
+    assertThat(EntityExtractor.extract(page).persons()).containsExactly(
+        new Person("Ezzy Ashcraft", "Mayor"), new Person("Daysog", "Councilmember"),
+        new Person("Herrera Spencer", "Councilmember"), new Person("Knox White", "Councilmember"),
+        new Person("Vella", "Councilmember"), new Person("O'Brien", "Commissioner"), new Person("McDonald", "Chair"),
+        new Person("J. Smith-Jones", "Council Member"));
   }
 
   @Test
-  void titlesWithoutANameAreNotPeople() {
+  void titlesWithoutANameAreNotPersons() {
     String page = """
         6. COUNCIL REFERRALS
         Mayor Presiding. Council Member Comments and Mayor's report were heard.
         The Chair of the Planning Board, the Commissioner Report, and the Director of Public Works.
         COUNCILMEMBER DAYSOG MOVED APPROVAL.
         """;
-    assertThat(EntityExtractor.extract(page).get("people")).isEmpty();
+    assertThat(EntityExtractor.extract(page).persons()).isEmpty();
+  }
+
+  @Test
+  void findsOrganisationsAndPlaces() {
+    String page = """
+        The Planning Commission and the Board of Education met with the Parks and Recreation Commission.
+        Approved the agreement with Ghilotti Bros. for the City of Alameda; the City Council concurred.
+        Staff of the Department of Public Works reported on 1200 Park Street.
+        """;
+    Entities e = EntityExtractor.extract(page);
+    assertThat(e.orgs()).containsExactly("Board of Education", "Department of Public Works", "Planning Commission",
+        "Parks and Recreation Commission", "City Council", "Ghilotti Bros.");
+    assertThat(e.locations()).containsExactly("1200 Park Street", "City of Alameda");
   }
 
   @Test
@@ -43,25 +60,31 @@ class EntityExtractorTest {
         Introduction of Ordinance No. 3345 N.S. Amending the Municipal Code; a fee of $45.50 per
         permit; a budget of $1.2 million. See also Res. No. 16,123 and Ordinance #3346.
         """;
-    Map<String, List<String>> e = EntityExtractor.extract(page);
-    assertThat(e.keySet()).containsExactlyElementsOf(EntityExtractor.KEYS);
-    assertThat(e.get("resolutions")).containsExactly("Resolution No. 2024-15", "Resolution No. 16,123");
-    assertThat(e.get("ordinances")).containsExactly("Ordinance No. 3345", "Ordinance No. 3346");
-    assertThat(e.get("amounts")).containsExactly("$1,250,000", "$45.50", "$1.2 million");
-    assertThat(e.get("addresses")).containsExactly("1200 Park Street", "2263 Santa Clara Avenue");
+    Entities e = EntityExtractor.extract(page);
+    assertThat(e.resolutions()).containsExactly("Resolution No. 2024-15", "Resolution No. 16,123");
+    assertThat(e.ordinances()).containsExactly("Ordinance No. 3345", "Ordinance No. 3346");
+    assertThat(e.amounts()).containsExactly("$1,250,000", "$45.50", "$1.2 million");
+    assertThat(e.locations()).containsExactly("1200 Park Street", "2263 Santa Clara Avenue");
   }
 
   @Test
-  void emptyPageHasEveryKeyWithEmptyLists() {
-    Map<String, List<String>> e = EntityExtractor.extract("");
-    assertThat(e.keySet()).containsExactlyElementsOf(EntityExtractor.KEYS);
-    assertThat(e.values()).allSatisfy(list -> assertThat(list).isEmpty());
-    assertThat(EntityExtractor.extract(null)).isEqualTo(e);
+  void theJsonHasCivicBandsKeysAndShapesAlwaysPresent() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    assertThat(json.writeValueAsString(EntityExtractor.extract("").toJson())).isEqualTo(
+        "{\"persons\":[],\"orgs\":[],\"locations\":[],\"resolutions\":[],\"ordinances\":[],\"amounts\":[]}");
+    assertThat(EntityExtractor.extract(null)).isEqualTo(EntityExtractor.extract(""));
+    assertThat(json.writeValueAsString(EntityExtractor.extract(
+        "Mayor Ashcraft thanked the Library Board for 1550 Oak Street.").toJson())).isEqualTo(
+        "{\"persons\":[{\"text\":\"Ashcraft\",\"title\":\"Mayor\"}],\"orgs\":[{\"text\":\"Library Board\"}],"
+            + "\"locations\":[{\"text\":\"1550 Oak Street\"}],\"resolutions\":[],\"ordinances\":[],\"amounts\":[]}");
+    assertThat(EntityExtractor.KEYS).containsExactly("persons", "orgs", "locations", "resolutions", "ordinances",
+        "amounts");
   }
 
   @Test
   void sameTextSameResult() {
     String page = "Councilmember Vella moved; Councilmember Daysog seconded Resolution No. 7.";
     assertThat(EntityExtractor.extract(page)).isEqualTo(EntityExtractor.extract(page));
+    assertThat(List.of(EntityExtractor.extract(page))).hasSize(1);
   }
 }

@@ -83,6 +83,21 @@ class MotionWriterTest {
         "minutes/CityCouncil/2024-01-16|1|1|to approve the Consent Calendar|Jensen|Vella|carried|4|1"
             + "|null|0|{\"ayes\": [\"Daysog\", \"Jensen\", \"Vella\", \"Ashcraft\"], \"nays\":"
             + " [\"O'Brien\"], \"absent\": []}");
+    // The motion's own words, from its start to the end of its roll call, kept for civic.band's raw_text.
+    assertThat(rawTexts()).containsExactly("Motion by Councilmember Jensen, seconded by Councilmember Vella, to"
+        + " approve the Consent Calendar. Motion carried by the following vote: AYES: Councilmembers Daysog,"
+        + " Jensen, Vella and Mayor Ashcraft (4). NOES: Councilmember O'Brien (1). ABSENT: None");
+  }
+
+  private List<String> rawTexts() throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.getConnection(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT raw_text FROM motions ORDER BY document_id, seq")) {
+      while (r.next()) {
+        out.add(r.getString(1));
+      }
+    }
+    return out;
   }
 
   private void replace(DocumentRef d, List<Motion> list) throws SQLException {

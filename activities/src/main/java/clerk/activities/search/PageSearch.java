@@ -1,0 +1,221 @@
+package clerk.activities.search;
+
+import clerk.activities.deploy.CivicIds;
+import clerk.activities.deploy.SiteBundleWriter;
+import clerk.activities.storage.SiteStorage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Full-text search over every site's published pages, in PostgreSQL: the {@code pages.tsv} column and
+ * its GIN index, queried with {@code websearch_to_tsquery} (quotes for phrases, {@code or},
+ * {@code -word}), ranked by {@code ts_rank_cd}, newest first among equals, a page of hits at a time,
+ * each with a {@code ts_headline} snippet and the page's row id and image path in its site's bundle.
+ * Only pages the bundles publish are found (minutes whose extraction completed, agendas compiled).
+ *
+ * <p>The total is counted up to {@link #COUNT_LIMIT}: beyond that "more than" is all a reader needs,
+ * and an exact count of a common word costs as much as the search. A query that matches more pages
+ * than that (a *broad* one: "council", "budget") is ranked among its {@link #COUNT_LIMIT} newest
+ * matches, found by walking the pages newest first: ranking every match of a word on a third of all
+ * pages reads each of their index vectors, seconds at 500,000 pages (bench/search), and for a word that
+ * common the newest meetings are what a reader wants first.
+ */
+public final class PageSearch {
+  public static final int PAGE_SIZE = 20;
+  public static final int MAX_PAGE_SIZE = 100;
+  public static final int COUNT_LIMIT = 1000;
+  /** Snippet delimiters that cannot be in a page's text (NUL is removed at compilation; these are not printed). */
+  private static final String START = "\u0002";
+  private static final String STOP = "\u0003";
+
+  private final DataSource db;
+
+  public PageSearch(DataSource db) {
+    this.db = db;
+  }
+
+  /**
+   * What to search: {@code text} as a person types it; the rest narrow it and may be null: one site,
+   * {@code minutes} or {@code agendas}, meetings from and to a date (inclusive, {@code YYYY-MM-DD}),
+   * and the page of hits (from 1).
+   */
+  public record Query(String text, String site, String kind, String from, String to, int page, int pageSize) {
+    public Query {
+      if (text == null || text.isBlank()) {
+        throw new IllegalArgumentException("nothing to search for: give some words (q=)");
+      }
+      if (text.length() > 500) {
+        throw new IllegalArgumentException("the search is too long (at most 500 characters)");
+      }
+      if (site != null && !site.isBlank()) {
+        SiteStorage.validateSubdomain(site);
+      } else {
+        site = null;
+      }
+      if (kind != null && !kind.isBlank() && !List.of("minutes", "agendas").contains(kind)) {
+        throw new IllegalArgumentException("kind must be minutes or agendas, not " + kind);
+      }
+      kind = kind == null || kind.isBlank() ? null : kind;
+      from = date("from", from);
+      to = date("to", to);
+      if (page < 1) {
+        throw new IllegalArgumentException("page counts from 1");
+      }
+      pageSize = Math.max(1, Math.min(pageSize, MAX_PAGE_SIZE));
+    }
+
+    public static Query of(String text) {
+      return new Query(text, null, null, null, null, 1, PAGE_SIZE);
+    }
+
+    private static String date(String name, String value) {
+      if (value == null || value.isBlank()) {
+        return null;
+      }
+      try {
+        return LocalDate.parse(value).toString();
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(name + " must be a date YYYY-MM-DD, not " + value);
+      }
+    }
+  }
+
+  /**
+   * A page found: where it is, how well it matches, a snippet of its text (HTML: the text escaped,
+   * the matching words in {@code <mark>}), and its row id and image path in the site's bundle.
+   */
+  public record Hit(String subdomain, String kind, String meeting, String date, int page, double rank,
+      List<Fragment> snippet, String id, String pageImage) {
+    /** The snippet as HTML: the text escaped (a page's text is anyone's), the matching words in {@code <mark>}. */
+    public String snippetHtml() {
+      StringBuilder out = new StringBuilder();
+      for (Fragment f : snippet) {
+        String text = f.text().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\"", "&quot;").replace("'", "&#39;");
+        out.append(f.match() ? "<mark>" + text + "</mark>" : text);
+      }
+      return out.toString();
+    }
+  }
+
+  /** A piece of a snippet: words of the page, and whether they match the query. */
+  public record Fragment(String text, boolean match) {}
+
+  /**
+   * One page of hits; {@code total} counts at most {@link #COUNT_LIMIT} ({@code totalIsExact} false
+   * beyond, and the hits are then ranked among the newest {@link #COUNT_LIMIT} matches).
+   */
+  public record Result(Query query, long total, boolean totalIsExact, List<Hit> hits) {
+    public boolean more() {
+      return (long) query.page() * query.pageSize() < total;
+    }
+  }
+
+  public Result search(Query q) {
+    // Two statements, no transaction around them (each sees a consistent snapshot; a page published in
+    // between changes a count by one): a transaction's round trips cost as much as a narrow search.
+    try (Connection c = db.getConnection()) {
+      long total = count(c, q);
+      List<Hit> hits = hits(c, q, total >= COUNT_LIMIT);
+      return new Result(q, total, total < COUNT_LIMIT, hits);
+    } catch (SQLException e) {
+      throw new IllegalStateException("search failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The published pages the query matches, with the filters, as SQL after {@code FROM}; parameters from 2. */
+  private static String matching(Query q) {
+    return " pages p JOIN documents d ON d.subdomain = p.subdomain AND d.document_id = p.document_id"
+        + " WHERE p.tsv @@ websearch_to_tsquery('english', ?) AND " + SiteBundleWriter.INCLUDED
+        + (q.site() == null ? "" : " AND p.subdomain = ?")
+        + (q.kind() == null ? "" : " AND p.kind = ?")
+        + (q.from() == null ? "" : " AND p.date >= ?")
+        + (q.to() == null ? "" : " AND p.date <= ?");
+  }
+
+  private static int bind(PreparedStatement s, Query q, int i) throws SQLException {
+    s.setString(i++, q.text());
+    for (String value : new String[] {q.site(), q.kind(), q.from(), q.to()}) {
+      if (value != null) {
+        s.setString(i++, value);
+      }
+    }
+    return i;
+  }
+
+  private static List<Hit> hits(Connection c, Query q, boolean broad) throws SQLException {
+    // Rank the matches (a broad query: its newest ones), keep a page of them, and only then read their
+    // texts for snippets and ids.
+    String candidates = broad
+        ? "(SELECT p.subdomain, p.document_id, p.kind, p.meeting, p.date, p.page, p.tsv FROM" + matching(q)
+            + " ORDER BY p.date DESC LIMIT " + COUNT_LIMIT + ") p"
+        : "(SELECT p.subdomain, p.document_id, p.kind, p.meeting, p.date, p.page, p.tsv FROM" + matching(q) + ") p";
+    String sql = "WITH hits AS (SELECT p.subdomain, p.document_id, p.kind, p.meeting, p.date, p.page,"
+        + " ts_rank_cd(p.tsv, websearch_to_tsquery('english', ?)) AS rank FROM " + candidates
+        + " ORDER BY rank DESC, p.date DESC, p.subdomain, p.document_id, p.page LIMIT ? OFFSET ?)"
+        + " SELECT h.subdomain, h.kind, h.meeting, h.date, h.page, h.rank, p.text,"
+        + " ts_headline('english', p.text, websearch_to_tsquery('english', ?), 'StartSel=" + START + ", StopSel="
+        + STOP + ", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"')"
+        + " FROM hits h JOIN pages p ON p.subdomain = h.subdomain AND p.document_id = h.document_id"
+        + " AND p.page = h.page ORDER BY h.rank DESC, h.date DESC, h.subdomain, h.document_id, h.page";
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, q.text());
+      int i = bind(s, q, 2);
+      s.setInt(i++, q.pageSize());
+      s.setLong(i++, (long) (q.page() - 1) * q.pageSize());
+      s.setString(i, q.text());
+      List<Hit> out = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          String kind = r.getString(2);
+          String meeting = r.getString(3);
+          String date = r.getString(4);
+          int page = r.getInt(5);
+          out.add(new Hit(r.getString(1), kind, meeting, date, page, r.getDouble(6), snippet(r.getString(8)),
+              CivicIds.rowId(kind, meeting, date, page, r.getString(7)), CivicIds.pageImage(kind, meeting, date, page)));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static long count(Connection c, Query q) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT count(*) FROM (SELECT 1 FROM" + matching(q) + " LIMIT " + COUNT_LIMIT + ") m")) {
+      bind(s, q, 1);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  /** ts_headline's text cut at its delimiters, whitespace collapsed. */
+  static List<Fragment> snippet(String headline) {
+    List<Fragment> out = new ArrayList<>();
+    String text = headline.replaceAll("\\s+", " ").strip();
+    int at = 0;
+    while (at < text.length()) {
+      int start = text.indexOf(START, at);
+      if (start < 0) {
+        out.add(new Fragment(text.substring(at), false));
+        break;
+      }
+      if (start > at) {
+        out.add(new Fragment(text.substring(at, start), false));
+      }
+      int stop = text.indexOf(STOP, start);
+      stop = stop < 0 ? text.length() : stop;
+      out.add(new Fragment(text.substring(start + 1, stop), true));
+      at = stop + 1;
+    }
+    return out;
+  }
+}
