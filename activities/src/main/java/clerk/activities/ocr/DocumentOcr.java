@@ -27,7 +27,6 @@ import org.apache.pdfbox.pdmodel.graphics.PDXObject;
 import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
-import org.apache.pdfbox.text.PDFTextStripper;
 
 /**
  * Turns a PDF into page texts: a page's own text layer when it has usable text (unless {@link
@@ -152,11 +151,7 @@ public final class DocumentOcr {
     /** The page's text layer, or null when it cannot be extracted (then OCR decides). */
     private String textLayer(int number) {
       try {
-        PDFTextStripper stripper = new PDFTextStripper();
-        stripper.setStartPage(number);
-        stripper.setEndPage(number);
-        stripper.setLineSeparator("\n");
-        return stripper.getText(document);
+        return TextLayer.read(document, number);
       } catch (IOException | RuntimeException e) {
         warnings.add("page " + number + ": text layer unreadable (" + e + "), used OCR");
         return null;
@@ -322,11 +317,24 @@ public final class DocumentOcr {
     }
   }
 
+  /**
+   * Leaders: three or more dots (or middle dots, ellipses, underscores) in a row, with or without
+   * spaces between them, as index and contents pages draw them from an entry to its page number.
+   */
+  private static final java.util.regex.Pattern LEADER =
+      java.util.regex.Pattern.compile("(?:[.\u00b7\u2026_]\\s?){3,}");
+
+  /**
+   * Whether a text layer is worth trusting over OCR: enough characters, mostly letters and digits.
+   * Leaders do not count either way: an index page ("Item ........ 12") has more dots than letters
+   * and a perfectly good text layer, which OCR would turn into "cccccccc".
+   */
   static boolean usable(String text) {
+    String withoutLeaders = LEADER.matcher(text).replaceAll(" ");
     int nonBlank = 0;
     int letters = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = 0; i < withoutLeaders.length(); i++) {
+      char c = withoutLeaders.charAt(i);
       if (!Character.isWhitespace(c)) {
         nonBlank++;
         if (Character.isLetterOrDigit(c)) {
