@@ -1,5 +1,6 @@
 package clerk.activities.db;
 
+import clerk.activities.ocr.PageWarning;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
@@ -204,11 +205,13 @@ public final class SiteRepository {
 
   /**
    * Marks OCR completed and records what reconciliation later compares the disk with: the PDF OCR
-   * read, and the size of the text it wrote.
+   * read, and the size of the text it wrote; and the document's page warnings, in place of any it had.
    */
-  public void markOcrCompleted(DocumentRef d, int pages, String ocrMethod, PdfFacts pdf, long textBytes) {
+  public void markOcrCompleted(DocumentRef d, int pages, String ocrMethod, PdfFacts pdf, long textBytes,
+      List<PageWarning> warnings) {
     siteTransaction(d.subdomain(), c -> {
       markCompleted(c, d, Stage.OCR, pages, ocrMethod);
+      PageWarnings.replace(c, d, warnings);
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE documents SET pdf_size = ?, pdf_mtime = ?, pdf_sha256 = ?, text_bytes = ?"
               + " WHERE subdomain = ? AND document_id = ?")) {

@@ -1,5 +1,6 @@
 package clerk.activities.deploy;
 
+import clerk.activities.db.PageWarnings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -134,6 +135,7 @@ public final class SiteBundleWriter {
           failed.addObject().put("document_id", d.documentId()).put("stage", "deploy").put("error", d.reason());
         }
         site.set("failed_documents", failed);
+        site.set("page_warnings", JSON.valueToTree(PageWarnings.ofSite(pg, subdomain)));
         Files.writeString(siteJson,
             JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(site) + "\n",
             StandardCharsets.UTF_8);

@@ -108,7 +108,7 @@ public final class DocumentOcr {
     private final Path pdf;
     private final PDDocument document;
     private final BooleanSupplier stop;
-    private final List<String> warnings = new ArrayList<>();
+    private final List<PageWarning> warnings = new ArrayList<>();
     private PDFRenderer renderer;
     private EnginePool.Key engineKey;
     private int textLayerPages;
@@ -135,11 +135,8 @@ public final class DocumentOcr {
           String text = tidy(tesseract(page, number));
           ocrPages++;
           if (text.isBlank() && hasImages(page)) {
-            warnings.add(
-                "page "
-                    + number
-                    + ": scanned image read as empty text (blank scan, or an image format"
-                    + " PDFBox could not decode, e.g. JBIG2 without jbig2-imageio)");
+            warnings.add(new PageWarning(number, "scanned image read as empty text (blank scan, or an"
+                + " image format PDFBox could not decode, e.g. JBIG2 without jbig2-imageio)"));
           }
           sink.page(number, text, PageMethod.TESSERACT);
         }
@@ -153,7 +150,7 @@ public final class DocumentOcr {
       try {
         return TextLayer.read(document, number);
       } catch (IOException | RuntimeException e) {
-        warnings.add("page " + number + ": text layer unreadable (" + e + "), used OCR");
+        warnings.add(new PageWarning(number, "text layer unreadable (" + e + "), used OCR"));
         return null;
       }
     }
@@ -224,8 +221,8 @@ public final class DocumentOcr {
         Path tessdata = TesseractSetup.tessdataDir(settings);
         boolean osd = TesseractSetup.hasLanguages(tessdata, "osd");
         if (!osd) {
-          warnings.add(
-              "osd.traineddata missing in " + tessdata + ": pages scanned sideways may misread");
+          warnings.add(new PageWarning(0,
+              "osd.traineddata missing in " + tessdata + ": pages scanned sideways may misread"));
         }
         engineKey = new EnginePool.Key(tessdata, settings.lang(), osd);
       }
