@@ -31,6 +31,7 @@ public final class EmbeddedServices implements AutoCloseable {
   private final TestServicesStarter temporal;
   private final Server temporalServer;
   private final ClerkSettings settings;
+  private EmbeddedTemporalRetention retention;
 
   private EmbeddedServices(
       EmbeddedPostgres postgres,
@@ -81,7 +82,12 @@ public final class EmbeddedServices implements AutoCloseable {
       address = "127.0.0.1:" + server.getPort();
       log.info("embedded Temporal server listening on {}", address);
     }
-    return new EmbeddedServices(pg, owner, starter, server, settings.withServices(dbUrl, address));
+    EmbeddedServices started = new EmbeddedServices(pg, owner, starter, server, settings.withServices(dbUrl, address));
+    if (starter != null) {
+      // Closed runs would otherwise stay in this process's heap for as long as it lives.
+      started.retention = EmbeddedTemporalRetention.start(starter, EmbeddedTemporalRetention.DEFAULT);
+    }
+    return started;
   }
 
   private static EmbeddedPostgres startPostgres(Path dataDir, int port) {
@@ -183,6 +189,9 @@ public final class EmbeddedServices implements AutoCloseable {
 
   @Override
   public void close() {
+    if (retention != null) {
+      retention.close();
+    }
     if (temporalServer != null) {
       temporalServer.shutdownNow();
       temporal.close();

@@ -176,7 +176,7 @@ public final class DocumentOcr {
         EnginePool.giveBack(key, engine);
         throw new BadDocumentException(pdf, "page " + number + ": " + e.getMessage(), e);
       } catch (IOException | RuntimeException e) {
-        engine.close();
+        EnginePool.discard(engine);
         throw new IOException(pdf + ": page " + number + ": Tesseract failed: " + e.getMessage(), e);
       }
       EnginePool.giveBack(key, engine);
