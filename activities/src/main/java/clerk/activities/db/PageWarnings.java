@@ -28,14 +28,19 @@ public final class PageWarnings {
   public record OfSite(int total, List<Listed> warnings) {}
 
   /**
-   * Replaces the document's warnings with {@code warnings}, in the caller's transaction (the one
-   * recording the document's OCR result): a document OCRed again keeps no warning of the last time.
+   * Replaces the document's warnings about pages {@code firstPage..lastPage}, and those about the
+   * whole document (page 0), with {@code warnings}, in the caller's transaction (the one recording
+   * the OCR result of those pages): pages OCRed again keep no warning of the last time. A whole
+   * document is {@code 1..Integer.MAX_VALUE}; a range of pages OCRed on its own, that range.
    */
-  public static void replace(Connection c, DocumentRef d, List<PageWarning> warnings) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "DELETE FROM page_warnings WHERE subdomain = ? AND document_id = ?")) {
+  public static void replace(Connection c, DocumentRef d, int firstPage, int lastPage, List<PageWarning> warnings)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM page_warnings WHERE subdomain = ? AND document_id = ?"
+        + " AND (page = 0 OR page BETWEEN ? AND ?)")) {
       s.setString(1, d.subdomain());
       s.setString(2, d.id());
+      s.setInt(3, firstPage);
+      s.setInt(4, lastPage);
       s.executeUpdate();
     }
     if (warnings.isEmpty()) {
