@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -85,7 +84,7 @@ public final class OcrBench {
     try {
       JsonNode running = WorkerMemoryBench.awaitWorker(work.resolve("clerk"), worker);
       try (ProcessMemory workerRss = new ProcessMemory(running.path("pid").asLong());
-          Connection db = DriverManager.getConnection(running.path("databaseUrl").asText(), "postgres", "postgres")) {
+          Connection db = WorkerMemoryBench.database(running)) {
         Clerk clerk = new Clerk(clerkDir, work.resolve("clerk"), env, db, workerRss);
         System.out.println("warming up every contender...");
         clerk.run("warmup", 0, warmup);

@@ -59,7 +59,7 @@ public final class WorkerMemoryBench {
       JsonNode running = awaitWorker(home, worker);
       long pid = running.path("pid").asLong();
       try (ProcessMemory rss = new ProcessMemory(pid);
-          Connection db = DriverManager.getConnection(running.path("databaseUrl").asText(), "postgres", "postgres")) {
+          Connection db = database(running)) {
         System.out.printf("%n%-44s %10s %10s %12s%n", "phase", "peak MB", "end MB", "seconds");
         System.out.printf("%-44s %10s %10.0f%n", "idle after start", "", rss.nowMb());
         rss.takePeakMb();
@@ -135,6 +135,18 @@ public final class WorkerMemoryBench {
       Thread.sleep(500);
     }
     throw new IOException("the worker did not start in 5 minutes");
+  }
+
+  /**
+   * A connection to the worker's database, as its worker.json describes it: user and password file
+   * where the worker writes them (an embedded database with a password), else the embedded defaults.
+   */
+  static Connection database(JsonNode worker) throws Exception {
+    String user = worker.path("databaseUser").asText("postgres");
+    String passwordFile = worker.path("databasePasswordFile").asText("");
+    String password = passwordFile.isEmpty() ? "postgres" : Files.readString(Path.of(passwordFile)).strip();
+    return DriverManager.getConnection(worker.path("databaseUrl").asText(), user.isEmpty() ? "postgres" : user,
+        password);
   }
 
   static String stringArg(String[] args, String name, String fallback) {
