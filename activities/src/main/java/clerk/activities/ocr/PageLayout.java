@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * A page's text from where its glyphs are drawn, not from the order the PDF wrote them: glyphs on one
  * baseline form a row, a row splits into segments at gaps wider than a column gutter, a segment into
- * words at gaps wider than a letter's, and the segments are read in {@link ReadingOrder}. The
- * thresholds are pdftotext's (poppler's TextOutputDev), so the two agree on columns and spacing.
+ * words at gaps wider than a letter's, and the segments are read in {@link ReadingOrder}. The word
+ * gap is poppler's (pdftotext's); the others were set against pdftotext on the pages
+ * {@code bench/ocr/fidelity} reads.
  */
 final class PageLayout {
   /** Glyphs whose baselines differ by less than this (times the font size) share a row. */
