@@ -44,8 +44,10 @@ public final class WorkerMemoryBench {
     int pagesEach = 50;
     System.out.printf("generating a scanned site of %d pages (%d documents of %d) and %d sites of %d"
         + " one-page born-digital documents...%n", pages, pages / pagesEach, pagesEach, runs, documents);
-    BenchPages.generate(storage.resolve("scans.example.org/pdfs"), "CityCouncil", pages / pagesEach, pagesEach,
-        true, 7);
+    if (pages > 0) {
+      BenchPages.generate(storage.resolve("scans.example.org/pdfs"), "CityCouncil", Math.max(1, pages / pagesEach),
+          Math.min(pages, pagesEach), true, 7);
+    }
     List<byte[]> pdfs = PipelineBench.samplePdfs(home, 20);
     for (int r = 1; r <= runs; r++) {
       PipelineBench.generate(storage, "docs-" + r + ".example.org", documents, pdfs);
@@ -63,13 +65,15 @@ public final class WorkerMemoryBench {
         System.out.printf("%n%-44s %10s %10s %12s%n", "phase", "peak MB", "end MB", "seconds");
         System.out.printf("%-44s %10s %10.0f%n", "idle after start", "", rss.nowMb());
         rss.takePeakMb();
-        double seconds = runSite(root, home, env, db, "scans.example.org");
-        System.out.printf("%-44s %10.0f %10.0f %12.1f%n", "scanned site, " + pages + " pages", rss.takePeakMb(),
-            rss.nowMb(), seconds);
-        Thread.sleep(idle * 1000L);
-        System.out.printf("%-44s %10.0f %10.0f%n", "idle " + idle + " s", rss.takePeakMb(), rss.nowMb());
+        if (pages > 0) { // --pages 0: the born-digital runs only
+          double seconds = runSite(root, home, env, db, "scans.example.org");
+          System.out.printf("%-44s %10.0f %10.0f %12.1f%n", "scanned site, " + pages + " pages", rss.takePeakMb(),
+              rss.nowMb(), seconds);
+          Thread.sleep(idle * 1000L);
+          System.out.printf("%-44s %10.0f %10.0f%n", "idle " + idle + " s", rss.takePeakMb(), rss.nowMb());
+        }
         for (int r = 1; r <= runs; r++) {
-          seconds = runSite(root, home, env, db, "docs-" + r + ".example.org");
+          double seconds = runSite(root, home, env, db, "docs-" + r + ".example.org");
           System.out.printf("%-44s %10.0f %10.0f %12.1f%n", "run " + r + ": " + documents + " documents",
               rss.takePeakMb(), rss.nowMb(), seconds);
         }
