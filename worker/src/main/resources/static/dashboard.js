@@ -147,6 +147,8 @@ function showSite(s) {
   fill("site-failed", s.failedDocuments.map(f =>
     row([f.documentId, f.stage, el("td", f.error, "reason")])), "none");
   fill("site-storage-problems", s.storageProblems.map(p => row([el("td", p, "reason")])), "none");
+  fill("site-page-warnings", s.pageWarnings.warnings.map(w =>
+    row([w.documentId, el("td", w.page || "", "num"), el("td", w.warning, "reason")])), "none");
 }
 
 // #search=QUERY&page=N: the words, and the page of results (from 1).

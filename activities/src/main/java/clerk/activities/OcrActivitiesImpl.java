@@ -224,7 +224,8 @@ public class OcrActivitiesImpl implements OcrActivities {
     heartbeat.checkAlive(); // nor commits
     writer.commit(pages);
     String method = summary.describe() + (first > 1 ? ", resumed at page " + first : "");
-    repository.markOcrCompleted(document, pages, method, facts, storage.textBytes(document));
+    // A resumed attempt warns about its own pages only: the earlier attempt's were never recorded.
+    repository.markOcrCompleted(document, pages, method, facts, storage.textBytes(document), summary.warnings());
     return new DocumentOutcome(document.id(), pages, method);
   }
 }

@@ -3,6 +3,7 @@ package clerk.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clerk.activities.db.PageWarnings;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.MotionExtractor;
@@ -115,6 +116,58 @@ class DocumentActivitiesTest {
         .containsExactlyElementsOf(digital.pageTexts().stream().map(TextDistance::normalise).toList());
     assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(1);
     assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
+  void aScannedPageThatReadsEmptyIsAWarningInStatusAndInTheBundleUntilTheDocumentReadsWell()
+      throws IOException {
+    DocumentRef d = new DocumentRef(SITE, DocumentRef.MINUTES, "CityCouncil", "2024-05-07");
+    List<String> motion = List.of("Motion by Councilmember Vella, seconded by Councilmember Daysog,",
+        "to approve the minutes. Motion carried by the following vote.");
+    SamplePdfs.write(storage.pdf(d), List.of(new SamplePage(Style.DIGITAL, motion)), 5);
+    appendBlankScan(storage.pdf(d));
+    site.beginStage(SITE, Stage.OCR);
+
+    ocr.ocrDocument(d);
+
+    PageWarnings.OfSite warnings = new PageWarnings(db).ofSite(SITE);
+    assertThat(warnings.total()).isEqualTo(1);
+    assertThat(warnings.warnings()).singleElement().satisfies(w -> {
+      assertThat(w.documentId()).isEqualTo(d.id());
+      assertThat(w.page()).isEqualTo(2);
+      assertThat(w.warning()).startsWith("scanned image read as empty text");
+    });
+    documents.deploySite(SITE);
+    var siteJson = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(home.resolve("deploy").resolve(SITE).resolve("site.json").toFile());
+    assertThat(siteJson.path("page_warnings").path("total").asInt()).isEqualTo(1);
+    assertThat(siteJson.path("page_warnings").path("warnings").get(0).path("page").asInt()).isEqualTo(2);
+
+    // The scan replaced by a readable one: OCR again, and the warning is gone.
+    SamplePdfs.write(storage.pdf(d), List.of(new SamplePage(Style.DIGITAL, motion),
+        new SamplePage(Style.SCANNED, motion)), 5);
+    storage.removeText(d);
+    ocr.ocrDocument(d);
+
+    assertThat(new PageWarnings(db).ofSite(SITE).total()).isZero();
+  }
+
+  /** Adds a page that is one white 1-bit image: what a blank sheet through the scanner gives. */
+  private static void appendBlankScan(Path pdf) throws IOException {
+    try (var document = org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
+      var page = new org.apache.pdfbox.pdmodel.PDPage(org.apache.pdfbox.pdmodel.common.PDRectangle.LETTER);
+      document.addPage(page);
+      var white = new java.awt.image.BufferedImage(850, 1100, java.awt.image.BufferedImage.TYPE_BYTE_BINARY);
+      var g = white.createGraphics();
+      g.setColor(java.awt.Color.WHITE);
+      g.fillRect(0, 0, 850, 1100);
+      g.dispose();
+      try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+        content.drawImage(org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory.createFromImage(document, white),
+            0, 0, 612, 792);
+      }
+      document.save(pdf.toFile());
+    }
   }
 
   @Test

@@ -17,6 +17,9 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.graphics.color.PDDeviceGray;
+import org.apache.pdfbox.pdmodel.graphics.image.CCITTFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
@@ -109,8 +112,93 @@ final class BenchPages {
     }
   }
 
+  /** How a scanned page is stored, as office copiers and scanning software store them. */
+  enum Scan {
+    /** 1-bit, Flate: a fax-mode scanner. */
+    FLATE_1BIT,
+    /** 8-bit gray JPEG: a copier. */
+    GRAY_JPEG,
+    /** 1-bit JBIG2 (needs jbig2-imageio in PDFBox). */
+    JBIG2,
+    /** Mixed raster content: a 100 dpi colour JPEG background under a 300 dpi 1-bit text mask. */
+    MRC,
+    /** Stored turned on landscape media, with /Rotate 90 to show it upright. */
+    ROTATE_ATTR,
+    /** Fed in sideways: pixels turned 90 degrees, no /Rotate; orientation detection must find it. */
+    SIDEWAYS
+  }
+
+  /**
+   * Writes {@code documents} scanned PDFs of {@code pagesEach} pages, the pages' storage taken in
+   * turn from {@code kinds}.
+   */
+  static List<Doc> generateScans(Path dir, String meeting, int documents, int pagesEach, List<Scan> kinds,
+      long seed) throws IOException {
+    Random random = new Random(seed);
+    List<Doc> docs = new ArrayList<>();
+    int n = 0;
+    for (int d = 0; d < documents; d++) {
+      String date = String.format("2024-%02d-%02d", 1 + d / 28, 1 + d % 28);
+      Path pdf = dir.resolve(meeting).resolve(date + ".pdf");
+      Files.createDirectories(pdf.getParent());
+      List<String> texts = new ArrayList<>();
+      try (PDDocument document = new PDDocument()) {
+        for (int p = 0; p < pagesEach; p++, n++) {
+          String text = text(random, n + 1);
+          texts.add(text);
+          scanPage(document, text, random, kinds.get(n % kinds.size()));
+        }
+        document.save(pdf.toFile());
+      }
+      docs.add(new Doc(meeting, date, pdf, texts));
+    }
+    return docs;
+  }
+
   private static void scanPage(PDDocument document, String text, Random random, boolean bilevel)
       throws IOException {
+    scanPage(document, text, random, bilevel ? Scan.FLATE_1BIT : Scan.GRAY_JPEG);
+  }
+
+  private static void scanPage(PDDocument document, String text, Random random, Scan kind) throws IOException {
+    BufferedImage image = typed(text, random);
+    int width = image.getWidth();
+    int height = image.getHeight();
+    PDRectangle letter = PDRectangle.LETTER;
+    PDRectangle landscape = new PDRectangle(letter.getHeight(), letter.getWidth());
+    PDPage page;
+    switch (kind) {
+      case FLATE_1BIT -> page = fullPage(document, letter, LosslessFactory.createFromImage(document, bits(image)));
+      case GRAY_JPEG -> page = fullPage(document, letter, JPEGFactory.createFromImage(document, image, 0.8f));
+      case JBIG2 -> page = fullPage(document, letter, new PDImageXObject(document,
+          new java.io.ByteArrayInputStream(Jbig2.encode(document, bits(image), SCAN_DPI)), COSName.JBIG2_DECODE,
+          width, height, 1, PDDeviceGray.INSTANCE));
+      case ROTATE_ATTR -> {
+        page = fullPage(document, landscape, LosslessFactory.createFromImage(document, bits(turned(image, -90))));
+        page.setRotation(90);
+      }
+      case SIDEWAYS -> page = fullPage(document, landscape,
+          LosslessFactory.createFromImage(document, bits(turned(image, 90))));
+      case MRC -> {
+        page = new PDPage(letter);
+        document.addPage(page);
+        PDImageXObject background = JPEGFactory.createFromImage(document, paper(random), 0.6f);
+        PDImageXObject mask = CCITTFactory.createFromImage(document, bits(image));
+        mask.getCOSObject().setBoolean(COSName.IMAGE_MASK, true);
+        mask.getCOSObject().removeItem(COSName.COLORSPACE);
+        mask.getCOSObject().removeItem(COSName.DECODE);
+        try (PDPageContentStream out = new PDPageContentStream(document, page)) {
+          out.drawImage(background, 0, 0, letter.getWidth(), letter.getHeight());
+          out.setNonStrokingColor(0.08f, 0.08f, 0.1f);
+          out.drawImage(mask, 0, 0, letter.getWidth(), letter.getHeight());
+        }
+      }
+      default -> throw new IllegalArgumentException(kind.name());
+    }
+  }
+
+  /** The page's text typed at 300 dpi in gray, a little skewed, with speckle. */
+  private static BufferedImage typed(String text, Random random) {
     int width = (int) (8.5 * SCAN_DPI);
     int height = 11 * SCAN_DPI;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
@@ -137,20 +225,46 @@ final class BenchPages {
     for (int i = 0; i < width * height / 2000; i++) {
       image.getRaster().setSample(random.nextInt(width), random.nextInt(height), 0, random.nextInt(120));
     }
-    PDImageXObject xobject;
-    if (bilevel) {
-      BufferedImage bits = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY);
-      Graphics2D b = bits.createGraphics();
-      b.drawImage(image, 0, 0, null);
-      b.dispose();
-      xobject = LosslessFactory.createFromImage(document, bits);
-    } else {
-      xobject = JPEGFactory.createFromImage(document, image, 0.8f);
+    return image;
+  }
+
+  private static BufferedImage bits(BufferedImage gray) {
+    BufferedImage bits = new BufferedImage(gray.getWidth(), gray.getHeight(), BufferedImage.TYPE_BYTE_BINARY);
+    Graphics2D b = bits.createGraphics();
+    b.drawImage(gray, 0, 0, null);
+    b.dispose();
+    return bits;
+  }
+
+  /** The image turned by {@code degrees} (90 or -90). */
+  private static BufferedImage turned(BufferedImage image, int degrees) {
+    BufferedImage out = new BufferedImage(image.getHeight(), image.getWidth(), image.getType());
+    Graphics2D g = out.createGraphics();
+    g.translate(degrees > 0 ? image.getHeight() : 0, degrees > 0 ? 0 : image.getWidth());
+    g.rotate(Math.toRadians(degrees));
+    g.drawImage(image, 0, 0, null);
+    g.dispose();
+    return out;
+  }
+
+  /** A copier's background layer: tinted paper with a faint texture, 100 dpi, colour. */
+  private static BufferedImage paper(Random random) {
+    BufferedImage paper = new BufferedImage(850, 1100, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < paper.getHeight(); y++) {
+      for (int x = 0; x < paper.getWidth(); x++) {
+        int v = 236 + random.nextInt(12);
+        paper.setRGB(x, y, (v << 16) | ((v - 4) << 8) | (v - 22));
+      }
     }
-    PDPage page = new PDPage(PDRectangle.LETTER);
+    return paper;
+  }
+
+  private static PDPage fullPage(PDDocument document, PDRectangle media, PDImageXObject image) throws IOException {
+    PDPage page = new PDPage(media);
     document.addPage(page);
     try (PDPageContentStream out = new PDPageContentStream(document, page)) {
-      out.drawImage(xobject, 0, 0, PDRectangle.LETTER.getWidth(), PDRectangle.LETTER.getHeight());
+      out.drawImage(image, 0, 0, media.getWidth(), media.getHeight());
     }
+    return page;
   }
 }

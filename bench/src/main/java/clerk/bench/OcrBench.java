@@ -1,258 +1,296 @@
 package clerk.bench;
 
-import clerk.activities.OcrActivitiesImpl;
-import clerk.activities.db.Database;
-import clerk.activities.db.SiteRepository;
-import clerk.activities.ocr.DocumentOcr;
-import clerk.activities.ocr.OcrSettings;
 import clerk.activities.sample.TextDistance;
-import clerk.activities.storage.SiteStorage;
-import clerk.workflows.DocumentOutcome;
-import clerk.workflows.DocumentRef;
-import clerk.workflows.OcrActivities;
-import clerk.workflows.TaskQueues;
-import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.WorkerOptions;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.Promise;
-import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * bench/ocr: clerk's OCR activity, run by a Temporal worker with one OCR slot per core, against the
- * tesseract CLI over the same pages (rendered beforehand by pdftoppm) with {@code xargs -P <cores>},
- * and pdftotext for text-layer pages. Prints pages per second, the ratios, and each one's character
- * error rate against the known text. Usage: {@code bench/ocr/run [--pages N] [--dpi 150,200,300]}.
+ * bench/ocr: clerk end to end against the tools a person would use instead, on the same scanned
+ * PDFs, contenders interleaved round by round, each warmed up first:
+ *
+ * <ul>
+ *   <li><b>clerk</b>: a real worker ({@code bin/clerk worker}, one OCR slot per core); a site added
+ *       and started with {@code bin/clerk}; timed from {@code clerk start} to the OCR stage done, and
+ *       to the site completed (compilation, extraction, deploy too);
+ *   <li><b>OCRmyPDF</b> with {@code -j <cores>}, one document after another (each parallel over its
+ *       pages), {@code --rotate-pages}, text from {@code --sidecar}, no PDF/A or optimisation;
+ *   <li><b>tesseract CLI</b>: {@code pdftoppm} renders every page (timed), then one tesseract
+ *       process per core, each over a list file of pages (one model load per process).
+ * </ul>
+ *
+ * Two sets: a mixed one (documents of a few pages stored as copiers store them: 1-bit Flate, gray
+ * JPEG, JBIG2, mixed raster content, /Rotate, sideways) and one long document. Prints pages/s, the
+ * ratios, CER against the known text, peak RSS (the whole process tree for the peers). Usage:
+ * {@code bench/ocr/run [--documents 8] [--pages 5] [--long 60] [--rounds 2] [--cores N] [--clerk DIR]}.
  */
 public final class OcrBench {
-  static final String SITE = "bench.example.us";
-
-  /** Runs every document's OCR activity at once; the worker's slots bound the concurrency. */
-  @WorkflowInterface
-  public interface OcrAll {
-    @WorkflowMethod
-    List<DocumentOutcome> run(List<DocumentRef> documents);
-  }
-
-  public static class OcrAllImpl implements OcrAll {
-    private final OcrActivities ocr = Workflow.newActivityStub(OcrActivities.class,
-        ActivityOptions.newBuilder().setTaskQueue(TaskQueues.OCR).setStartToCloseTimeout(Duration.ofHours(1)).build());
-
-    @Override
-    public List<DocumentOutcome> run(List<DocumentRef> documents) {
-      List<Promise<DocumentOutcome>> all = new ArrayList<>();
-      for (DocumentRef d : documents) {
-        all.add(Async.function(ocr::ocrDocument, d));
-      }
-      return all.stream().map(Promise::get).toList();
-    }
-  }
-
-  record Result(String what, int pages, double seconds, double cer) {
+  record Result(String contender, String set, int pages, double seconds, double completedSeconds, double cer,
+      double peakMb) {
     double pagesPerSecond() {
       return pages / seconds;
     }
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    int pages = Integer.parseInt(options.getOrDefault("pages", "24"));
-    int repeat = Integer.parseInt(options.getOrDefault("repeat", "3"));
-    int cores = Integer.parseInt(options.getOrDefault("cores", String.valueOf(Runtime.getRuntime().availableProcessors())));
-    List<Integer> dpis = Stream.of(options.getOrDefault("dpi", "300").split(",")).map(String::trim).map(Integer::parseInt).toList();
-    Path work = Path.of(options.getOrDefault("work", "bench/ocr/work")).toAbsolutePath();
+    int documents = ReconcileBench.intArg(args, "--documents", 8);
+    int pagesEach = ReconcileBench.intArg(args, "--pages", 5);
+    int longPages = ReconcileBench.intArg(args, "--long", 60);
+    int rounds = ReconcileBench.intArg(args, "--rounds", 2);
+    int cores = ReconcileBench.intArg(args, "--cores", Runtime.getRuntime().availableProcessors());
+    Path clerkDir = Path.of(WorkerMemoryBench.stringArg(args, "--clerk", ".")).toAbsolutePath().normalize();
+    Path work = Path.of("bench/ocr/work").toAbsolutePath();
     deleteTree(work);
-    Path storage = work.resolve("storage");
-    Path pdfs = storage.resolve(SITE).resolve("pdfs");
+    Path sets = work.resolve("sets");
 
-    int pagesEach = 3;
-    int documents = Math.max(1, pages / pagesEach);
-    System.out.printf("generating %d scanned and %d text-layer pages (%d documents of %d pages each)...%n",
-        documents * pagesEach, documents * pagesEach, documents, pagesEach);
-    List<BenchPages.Doc> scans = BenchPages.generate(pdfs, "Scans", documents, pagesEach, true, 1);
-    List<BenchPages.Doc> digital = BenchPages.generate(pdfs, "Digital", documents, pagesEach, false, 2);
-    List<BenchPages.Doc> warmup = BenchPages.generate(pdfs, "Warmup", 1, 1, true, 3);
+    List<BenchPages.Scan> all = List.of(BenchPages.Scan.values());
+    List<BenchPages.Scan> common = List.of(BenchPages.Scan.FLATE_1BIT, BenchPages.Scan.GRAY_JPEG,
+        BenchPages.Scan.JBIG2, BenchPages.Scan.MRC);
+    System.out.printf("generating: mixed set %d documents x %d pages (%s), one long document of %d pages (%s)...%n",
+        documents, pagesEach, all, longPages, common);
+    Map<String, List<BenchPages.Doc>> inputs = new java.util.LinkedHashMap<>();
+    inputs.put("mixed", BenchPages.generateScans(sets.resolve("mixed"), "CityCouncil", documents, pagesEach, all, 1));
+    inputs.put("long", BenchPages.generateScans(sets.resolve("long"), "CityCouncil", 1, longPages, common, 2));
+    List<BenchPages.Doc> warmup = BenchPages.generateScans(sets.resolve("warmup"), "CityCouncil", 1, 2, all, 3);
 
-    String tesseract = run(work, "tesseract --version 2>&1 | head -1").trim();
-    System.out.printf("machine: %d cores, %s; %s; OMP_THREAD_LIMIT=%s%n", cores,
-        run(work, "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim(), tesseract,
-        System.getenv("OMP_THREAD_LIMIT"));
+    System.out.printf("machine: %d cores, %s; %s; %s; OMP_THREAD_LIMIT=1; load average %s%n", cores,
+        run(work, "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim(),
+        run(work, "tesseract --version 2>&1 | head -1").trim(), "ocrmypdf " + run(work, "ocrmypdf --version").trim(),
+        WorkerMemoryBench.loadAverage());
 
-    List<String> report = new ArrayList<>();
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-        HikariDataSource db = Database.connect(pg.getJdbcUrl("postgres", "postgres"), null, null, cores + 4)) {
-      Database.migrate(db);
-      SiteRepository repository = new SiteRepository(db);
-      SiteStorage siteStorage = new SiteStorage(storage);
-      for (int dpi : dpis) {
-        System.out.printf("%n== %d dpi ==%n", dpi);
-        OcrSettings settings = OcrSettings.fromEnv().withDpi(dpi);
-        // Each measurement `repeat` times, clerk and the CLI taking turns, and the median of each: this
-        // machine's neighbours make single runs swing by 10-20 %.
-        List<Result> clerkRuns = new ArrayList<>();
-        List<Result> renderRuns = new ArrayList<>();
-        List<Result> cliRuns = new ArrayList<>();
-        List<Result> digitalRuns = new ArrayList<>();
-        List<Result> pdftotextRuns = new ArrayList<>();
-        for (int r = 0; r < repeat; r++) {
-          clerkRuns.add(clerk("clerk, scanned", settings, cores, repository, siteStorage, warmup, scans));
-          renderRuns.add(cliRender(work.resolve("cli-" + dpi), scans, dpi, cores));
-          cliRuns.add(cliTesseract(work.resolve("cli-" + dpi), scans, dpi, cores, settings.lang()));
-          digitalRuns.add(clerk("clerk, text layer", settings, cores, repository, siteStorage, warmup, digital));
-          pdftotextRuns.add(pdftotext(work.resolve("pdftotext"), digital, cores));
-          System.out.printf("  run %d: clerk %.2f pages/s, tesseract CLI %.2f pages/s%n", r + 1,
-              clerkRuns.get(r).pagesPerSecond(), cliRuns.get(r).pagesPerSecond());
+    Map<String, String> env = new HashMap<>();
+    env.put("CLERK_HOME", work.resolve("clerk").toString());
+    env.put("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(ReconcileBench.freePort()));
+    env.put("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(ReconcileBench.freePort()));
+    env.put("CLERK_HTTP_PORT", "0");
+    env.put("CLERK_RECONCILE_INTERVAL", "off");
+    env.put("CLERK_OCR_SLOTS", String.valueOf(cores));
+    Files.createDirectories(work.resolve("clerk"));
+    Process worker = WorkerMemoryBench.clerk(clerkDir, work.resolve("clerk"), env, List.of("worker"))
+        .redirectOutput(work.resolve("worker.log").toFile()).redirectErrorStream(true).start();
+    List<Result> results = new ArrayList<>();
+    try {
+      JsonNode running = WorkerMemoryBench.awaitWorker(work.resolve("clerk"), worker);
+      try (ProcessMemory workerRss = new ProcessMemory(running.path("pid").asLong());
+          Connection db = WorkerMemoryBench.database(running)) {
+        Clerk clerk = new Clerk(clerkDir, work.resolve("clerk"), env, db, workerRss);
+        System.out.println("warming up every contender...");
+        clerk.run("warmup", 0, warmup);
+        ocrmypdf(work.resolve("ocrmypdf-warmup"), warmup, cores, "warmup");
+        tesseractCli(work.resolve("cli-warmup"), warmup, cores, "warmup");
+        for (int r = 1; r <= rounds; r++) {
+          for (Map.Entry<String, List<BenchPages.Doc>> set : inputs.entrySet()) {
+            // Each round a different contender goes first: none always gets the cold caches.
+            for (int c = 0; c < 3; c++) {
+              int who = (c + r) % 3;
+              Result result = who == 0 ? clerk.run(set.getKey(), r, set.getValue())
+                  : who == 1 ? ocrmypdf(work.resolve("ocrmypdf-" + set.getKey() + "-" + r), set.getValue(), cores,
+                      set.getKey())
+                  : tesseractCli(work.resolve("cli-" + set.getKey() + "-" + r), set.getValue(), cores, set.getKey());
+              System.out.printf("  round %d, %-5s %-14s %4d pages %8.1f s %6.2f pages/s  CER %.2f%%  peak %.0f MB%n",
+                  r, set.getKey(), result.contender(), result.pages(), result.seconds(), result.pagesPerSecond(),
+                  result.cer() * 100, result.peakMb());
+              results.add(result);
+            }
+          }
         }
-        Result clerkScans = median(clerkRuns);
-        Result render = median(renderRuns);
-        Result cliOcr = median(cliRuns);
-        Result clerkDigital = median(digitalRuns);
-        Result pdftotext = median(pdftotextRuns);
-        Result cliBoth = new Result("tesseract CLI incl. pdftoppm", cliOcr.pages(), cliOcr.seconds() + render.seconds(), cliOcr.cer());
-        List<String> lines = new ArrayList<>();
-        lines.add(String.format("%-34s %6s %9s %10s %7s", "dpi " + dpi + " (median of " + repeat + ")", "pages",
-            "seconds", "pages/s", "CER"));
-        for (Result r : List.of(clerkScans, cliOcr, render, cliBoth, clerkDigital, pdftotext)) {
-          lines.add(String.format("%-34s %6d %9.2f %10.2f %7s", r.what(), r.pages(), r.seconds(), r.pagesPerSecond(),
-              Double.isNaN(r.cer()) ? "-" : String.format("%.2f%%", r.cer() * 100)));
-        }
-        lines.add(String.format("ratio clerk / tesseract CLI (OCR only, images given):  %.2fx  (target >= 0.9x)",
-            clerkScans.pagesPerSecond() / cliOcr.pagesPerSecond()));
-        lines.add(String.format("ratio clerk / tesseract CLI incl. pdftoppm rendering:  %.2fx",
-            clerkScans.pagesPerSecond() / cliBoth.pagesPerSecond()));
-        lines.add(String.format("ratio clerk text-layer / clerk scanned pages:          %.1fx  (target >= 20x)",
-            clerkDigital.pagesPerSecond() / clerkScans.pagesPerSecond()));
-        lines.add(String.format("ratio clerk text-layer / pdftotext:                    %.2fx",
-            clerkDigital.pagesPerSecond() / pdftotext.pagesPerSecond()));
-        lines.forEach(System.out::println);
-        report.addAll(lines);
-        report.add("");
       }
+    } finally {
+      worker.destroy();
+      worker.waitFor();
     }
+    List<String> report = report(results, rounds);
+    report.add("load average at the end: " + WorkerMemoryBench.loadAverage());
+    report.forEach(System.out::println);
     Files.writeString(work.resolve("report.txt"), String.join("\n", report) + "\n");
-    System.out.println("\nreport written to " + work.resolve("report.txt"));
     System.exit(0);
   }
 
-  static Result median(List<Result> runs) {
-    List<Result> sorted = runs.stream().sorted(java.util.Comparator.comparingDouble(Result::seconds)).toList();
-    return sorted.get(sorted.size() / 2);
+  static List<String> report(List<Result> results, int rounds) {
+    List<String> out = new ArrayList<>();
+    out.add("");
+    out.add(String.format("%-6s %-16s %6s %10s %10s %9s %7s %9s", "set", "contender (median of " + rounds + ")",
+        "pages", "seconds", "completed", "pages/s", "CER", "peak MB"));
+    Map<String, Result> median = new java.util.LinkedHashMap<>();
+    for (String set : List.of("mixed", "long")) {
+      for (String who : List.of("clerk", "OCRmyPDF", "tesseract CLI")) {
+        List<Result> runs = results.stream().filter(r -> r.set().equals(set) && r.contender().equals(who))
+            .sorted(Comparator.comparingDouble(Result::seconds)).toList();
+        Result m = runs.get((runs.size() - 1) / 2);
+        median.put(set + "/" + who, m);
+        out.add(String.format("%-6s %-16s %6d %10.1f %10s %9.2f %6.2f%% %9.0f", set, who, m.pages(), m.seconds(),
+            Double.isNaN(m.completedSeconds()) ? "-" : String.format("%.1f", m.completedSeconds()),
+            m.pagesPerSecond(), m.cer() * 100, m.peakMb()));
+      }
+    }
+    Result longClerk = median.get("long/clerk");
+    Result longOcrmypdf = median.get("long/OCRmyPDF");
+    Result mixedClerk = median.get("mixed/clerk");
+    Result mixedOcrmypdf = median.get("mixed/OCRmyPDF");
+    out.add(String.format("long document: clerk wall time / OCRmyPDF's = %.2fx (target <= 0.85x)",
+        longClerk.seconds() / longOcrmypdf.seconds()));
+    out.add(String.format("mixed set: clerk pages/s / OCRmyPDF's = %.2fx (target >= 1.2x); / tesseract CLI's = %.2fx",
+        mixedClerk.pagesPerSecond() / mixedOcrmypdf.pagesPerSecond(),
+        mixedClerk.pagesPerSecond() / median.get("mixed/tesseract CLI").pagesPerSecond()));
+    for (String set : List.of("mixed", "long")) {
+      double best = Math.min(median.get(set + "/OCRmyPDF").cer(), median.get(set + "/tesseract CLI").cer());
+      out.add(String.format("%s: CER clerk %.2f%%, best peer %.2f%% (target: clerk <= best peer)", set,
+          median.get(set + "/clerk").cer() * 100, best * 100));
+    }
+    return out;
   }
 
-  /** The OCR activities, run by a Temporal worker with {@code cores} OCR slots, over the documents. */
-  static Result clerk(String what, OcrSettings settings, int cores, SiteRepository repository, SiteStorage storage,
-      List<BenchPages.Doc> warmup, List<BenchPages.Doc> docs) throws IOException {
-    List<DocumentRef> refs = refs(docs);
-    List<DocumentRef> warm = refs(warmup);
-    for (DocumentRef d : concat(refs, warm)) {
-      storage.removeText(d);
-    }
-    repository.ensureSite(SITE, "bench");
-    new clerk.activities.SiteInventory(storage, repository).sync(SITE); // registers the PDFs on disk
-    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    try {
-      env.newWorker(TaskQueues.PIPELINE).registerWorkflowImplementationTypes(OcrAllImpl.class);
-      env.newWorker(TaskQueues.OCR, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(cores).build())
-          .registerActivitiesImplementations(
-              new OcrActivitiesImpl(storage, repository, new DocumentOcr(settings), new SimpleMeterRegistry()));
-      env.start();
-      // Warm-up (not timed): class loading, JIT, one Tesseract engine; a worker runs for days.
-      workflow(env).run(warm);
-      long start = System.nanoTime();
-      List<DocumentOutcome> outcomes = workflow(env).run(refs);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      int pages = outcomes.stream().mapToInt(DocumentOutcome::pages).sum();
+  /** clerk end to end: the documents as a new site, added and started with bin/clerk. */
+  record Clerk(Path clerkDir, Path home, Map<String, String> env, Connection db, ProcessMemory rss) {
+    Result run(String set, int round, List<BenchPages.Doc> docs) throws Exception {
+      String site = set + "-" + round + ".bench.example.org";
+      Path pdfs = home.resolve("storage").resolve(site).resolve("pdfs");
+      for (BenchPages.Doc d : docs) {
+        Path target = pdfs.resolve(d.meeting()).resolve(d.date() + ".pdf");
+        Files.createDirectories(target.getParent());
+        Files.copy(d.pdf(), target);
+      }
+      WorkerMemoryBench.run(WorkerMemoryBench.clerk(clerkDir, home, env, List.of("sites", "add", site)));
+      rss.takePeakMb();
+      long t = System.nanoTime();
+      WorkerMemoryBench.run(WorkerMemoryBench.clerk(clerkDir, home, env, List.of("start", site)));
+      double ocrDone = Double.NaN;
+      while (true) {
+        try (PreparedStatement s = db.prepareStatement(
+            "SELECT ocr_total, ocr_completed + ocr_failed, current_stage FROM sites WHERE subdomain = ?")) {
+          s.setString(1, site);
+          try (ResultSet r = s.executeQuery()) {
+            r.next();
+            if (Double.isNaN(ocrDone) && r.getInt(1) == docs.size() && r.getInt(2) == docs.size()) {
+              ocrDone = ReconcileBench.seconds(t);
+            }
+            if ("completed".equals(r.getString(3)) || "failed".equals(r.getString(3))) {
+              break;
+            }
+          }
+        }
+        Thread.sleep(100);
+      }
+      double completed = ReconcileBench.seconds(t);
       List<String> actual = new ArrayList<>();
-      for (DocumentRef d : refs) {
-        actual.addAll(storage.readPages(d));
+      for (BenchPages.Doc d : docs) {
+        Path dir = home.resolve("storage").resolve(site).resolve("txt").resolve(d.meeting()).resolve(d.date());
+        for (int p = 1; p <= d.pageTexts().size(); p++) {
+          Path page = dir.resolve("page-" + p + ".txt");
+          actual.add(Files.exists(page) ? Files.readString(page) : "");
+        }
       }
-      return new Result(what, pages, seconds, cer(docs, actual));
-    } finally {
-      env.close();
+      return new Result("clerk", set, pages(docs), ocrDone, completed, cer(docs, actual), rss.takePeakMb());
     }
   }
 
-  private static OcrAll workflow(TestWorkflowEnvironment env) {
-    return env.getWorkflowClient().newWorkflowStub(OcrAll.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId("bench-" + System.nanoTime()).build());
-  }
-
-  static Result cliRender(Path dir, List<BenchPages.Doc> docs, int dpi, int cores) throws IOException {
-    deleteTree(dir);
+  /** OCRmyPDF over the documents one after another, each with -j cores. */
+  static Result ocrmypdf(Path dir, List<BenchPages.Doc> docs, int cores, String set) throws Exception {
     Files.createDirectories(dir);
-    String list = docs.stream().map(d -> d.pdf() + " " + dir.resolve(d.meeting() + "-" + d.date()))
-        .collect(Collectors.joining("\n"));
-    Files.writeString(dir.resolve("pdfs.txt"), list + "\n");
-    long start = System.nanoTime();
-    run(dir, "xargs -P " + cores + " -L 1 pdftoppm -r " + dpi + " -gray < pdfs.txt");
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result("pdftoppm rendering (timed apart)", pages(docs), seconds, Double.NaN);
-  }
-
-  static Result cliTesseract(Path dir, List<BenchPages.Doc> docs, int dpi, int cores, String lang) throws IOException {
-    // Same engine settings as clerk: language, automatic segmentation with orientation detection, DPI.
-    long start = System.nanoTime();
-    run(dir, "ls *.pgm | xargs -P " + cores + " -I{} tesseract {} {} -l " + lang + " --psm 1 --dpi " + dpi
-        + " quiet");
-    double seconds = (System.nanoTime() - start) / 1e9;
+    StringBuilder script = new StringBuilder("set -e\n");
+    for (int i = 0; i < docs.size(); i++) {
+      script.append("ocrmypdf -q -j ").append(cores).append(" -l eng --rotate-pages --output-type pdf --optimize 0")
+          .append(" --sidecar ").append(i).append(".txt '").append(docs.get(i).pdf()).append("' ").append(i)
+          .append(".pdf\n");
+    }
+    Files.writeString(dir.resolve("run.sh"), script);
+    Timed timed = timed(dir, "bash run.sh");
     List<String> actual = new ArrayList<>();
-    for (BenchPages.Doc d : docs) {
-      for (int p = 1; p <= d.pageTexts().size(); p++) {
-        actual.add(readPage(dir, d.meeting() + "-" + d.date() + "-", p, d.pageTexts().size()));
-      }
+    for (int i = 0; i < docs.size(); i++) {
+      actual.addAll(split(Files.readString(dir.resolve(i + ".txt")), docs.get(i).pageTexts().size()));
     }
-    return new Result("tesseract CLI, xargs -P " + cores, pages(docs), seconds, cer(docs, actual));
+    return new Result("OCRmyPDF", set, pages(docs), timed.seconds(), Double.NaN, cer(docs, actual), timed.peakMb());
   }
 
-  /** pdftoppm names pages -1, -2 … or -01, -02 … depending on the page count. */
-  private static String readPage(Path dir, String prefix, int page, int pages) throws IOException {
-    for (String name : List.of(prefix + page + ".pgm.txt", prefix + String.format("%02d", page) + ".pgm.txt",
-        prefix + String.format("%03d", page) + ".pgm.txt")) {
-      if (Files.exists(dir.resolve(name))) {
-        return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
-      }
-    }
-    throw new IOException("no tesseract output for " + prefix + page + " in " + dir);
-  }
-
-  static Result pdftotext(Path dir, List<BenchPages.Doc> docs, int cores) throws IOException {
-    deleteTree(dir);
+  /**
+   * pdftoppm renders every page at 300 dpi in gray, then one tesseract process per core reads its
+   * share of the pages from a list file (one model load per process, as OCRmyPDF-less scripts do).
+   */
+  static Result tesseractCli(Path dir, List<BenchPages.Doc> docs, int cores, String set) throws Exception {
     Files.createDirectories(dir);
-    String list = docs.stream().map(d -> d.pdf() + " " + dir.resolve(d.meeting() + "-" + d.date() + ".txt"))
-        .collect(Collectors.joining("\n"));
-    Files.writeString(dir.resolve("pdfs.txt"), list + "\n");
-    long start = System.nanoTime();
-    run(dir, "xargs -P " + cores + " -L 1 pdftotext < pdfs.txt");
-    double seconds = (System.nanoTime() - start) / 1e9;
-    List<String> actual = new ArrayList<>();
-    for (BenchPages.Doc d : docs) {
-      String[] pagesText = Files.readString(dir.resolve(d.meeting() + "-" + d.date() + ".txt")).split("\f", -1);
-      for (int p = 0; p < d.pageTexts().size(); p++) {
-        actual.add(p < pagesText.length ? pagesText[p] : "");
+    List<String> images = new ArrayList<>();
+    StringBuilder script = new StringBuilder("set -e\n");
+    StringBuilder render = new StringBuilder();
+    for (int i = 0; i < docs.size(); i++) {
+      render.append("'").append(docs.get(i).pdf()).append("' d").append(i).append('\n');
+      int n = docs.get(i).pageTexts().size();
+      for (int p = 1; p <= n; p++) {
+        images.add(dir.resolve("d" + i + "-" + pageSuffix(p, n) + ".pgm").toString());
       }
     }
-    return new Result("pdftotext, xargs -P " + cores, pages(docs), seconds, cer(docs, actual));
+    Files.writeString(dir.resolve("pdfs.txt"), render);
+    script.append("xargs -P ").append(cores).append(" -L 1 pdftoppm -r 300 -gray < pdfs.txt\n");
+    for (int c = 0; c < cores; c++) {
+      List<String> share = new ArrayList<>();
+      for (int k = c; k < images.size(); k += cores) {
+        share.add(images.get(k));
+      }
+      Files.writeString(dir.resolve("list-" + c + ".txt"), String.join("\n", share) + "\n");
+      script.append("tesseract list-").append(c).append(".txt out-").append(c)
+          .append(" -l eng --psm 1 --dpi 300 quiet &\n");
+    }
+    script.append("wait\n");
+    Files.writeString(dir.resolve("run.sh"), script);
+    Timed timed = timed(dir, "bash run.sh");
+    String[] texts = new String[images.size()];
+    for (int c = 0; c < cores; c++) {
+      int count = (images.size() - c + cores - 1) / cores;
+      List<String> pages = split(Files.readString(dir.resolve("out-" + c + ".txt")), count);
+      for (int j = 0; j < pages.size(); j++) {
+        texts[c + j * cores] = pages.get(j);
+      }
+    }
+    return new Result("tesseract CLI", set, pages(docs), timed.seconds(), Double.NaN,
+        cer(docs, java.util.Arrays.asList(texts)), timed.peakMb());
+  }
+
+  /** pdftoppm numbers pages -1 … -9, or -01 …, -001 … by the document's page count. */
+  static String pageSuffix(int page, int pages) {
+    int digits = String.valueOf(pages).length();
+    return String.format("%0" + digits + "d", page);
+  }
+
+  /** Text of several pages separated by form feeds, as {@code pages} page texts. */
+  static List<String> split(String text, int pages) {
+    String[] parts = text.split("\f", -1);
+    List<String> out = new ArrayList<>();
+    for (int p = 0; p < pages; p++) {
+      out.add(p < parts.length ? parts[p] : "");
+    }
+    return out;
+  }
+
+  record Timed(double seconds, double peakMb) {}
+
+  /** Runs a shell command, timing it and sampling its process tree's RSS. */
+  static Timed timed(Path dir, String command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("output.log").toFile());
+    builder.environment().put("OMP_THREAD_LIMIT", "1");
+    long t = System.nanoTime();
+    Process p = builder.start();
+    AtomicLong peak = new AtomicLong();
+    while (p.isAlive()) {
+      peak.accumulateAndGet(ProcessMemory.treeRssKb(p.toHandle()), Math::max);
+      Thread.sleep(100);
+    }
+    double seconds = ReconcileBench.seconds(t);
+    if (p.exitValue() != 0) {
+      throw new IOException(command + " failed in " + dir + ": " + Files.readString(dir.resolve("output.log")));
+    }
+    return new Timed(seconds, peak.get() / 1024.0);
   }
 
   /** Character error rate over all pages: edit distance summed over pages, over expected characters. */
@@ -272,16 +310,6 @@ public final class OcrBench {
 
   private static int pages(List<BenchPages.Doc> docs) {
     return docs.stream().mapToInt(d -> d.pageTexts().size()).sum();
-  }
-
-  private static List<DocumentRef> refs(List<BenchPages.Doc> docs) {
-    return docs.stream().map(d -> new DocumentRef(SITE, DocumentRef.MINUTES, d.meeting(), d.date())).toList();
-  }
-
-  private static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 
   static String run(Path dir, String command) throws IOException {
@@ -304,7 +332,7 @@ public final class OcrBench {
   static void deleteTree(Path dir) throws IOException {
     if (Files.exists(dir)) {
       try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
         }
       }

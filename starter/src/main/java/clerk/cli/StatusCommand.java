@@ -1,5 +1,6 @@
 package clerk.cli;
 
+import clerk.activities.db.PageWarnings;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
@@ -55,6 +56,7 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, Object> m = describe(row);
         if (subdomain != null) {
           m.put("failed_documents", repository.failedDocuments(row.subdomain()));
+          m.put("page_warnings", new PageWarnings(repository.dataSource()).ofSite(row.subdomain()));
           m.put("pages", repository.pages(row.subdomain()));
           pipelines.flatMap(p -> p.progress(row.subdomain())).ifPresent(p -> m.put("running", p));
           m.put("workflow", services.settings().workflowLink(row.subdomain()));
@@ -151,6 +153,12 @@ final class StatusCommand implements Callable<Integer> {
       for (SiteRepository.FailedDocument f : failed) {
         System.out.println("    " + f.documentId() + " [" + f.stage() + "] " + f.error());
       }
+    }
+    PageWarnings.OfSite warnings = (PageWarnings.OfSite) m.get("page_warnings");
+    if (warnings.total() > 0) {
+      System.out.println("  page warnings (" + warnings.total() + "):");
+      warnings.warnings().forEach(w -> System.out.println("    " + w.documentId()
+          + (w.page() > 0 ? " page " + w.page() : "") + ": " + w.warning()));
     }
     if (!r.storageProblems().isEmpty()) {
       System.out.println("  skipped files (" + r.storageProblems().size() + "):");

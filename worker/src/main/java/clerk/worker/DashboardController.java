@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.activities.db.PageWarnings;
 import clerk.activities.db.ReconciliationRuns;
 import clerk.activities.db.SiteOverview;
 import clerk.activities.db.SiteRepository;
@@ -140,6 +141,7 @@ public class DashboardController {
     }
     out.put("lastError", lastError);
     out.put("failedDocuments", repository.failedDocuments(subdomain));
+    out.put("pageWarnings", new PageWarnings(repository.dataSource()).ofSite(subdomain));
     out.put("storageProblems", site.storageProblems());
     Object running = null;
     try {

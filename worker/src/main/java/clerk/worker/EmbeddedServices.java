@@ -26,6 +26,7 @@ public final class EmbeddedServices implements AutoCloseable {
   private final Server temporalServer;
   private final ClerkSettings settings;
   private final EmbeddedSupervisor supervisor;
+  private EmbeddedTemporalRetention retention;
 
   private EmbeddedServices(
       EmbeddedDatabase database, TestServicesStarter temporal, Server temporalServer, ClerkSettings settings) {
@@ -77,7 +78,12 @@ public final class EmbeddedServices implements AutoCloseable {
       started = started.withTemporal("127.0.0.1:" + server.getPort());
       log.info("embedded Temporal server listening on {}", started.temporalAddress());
     }
-    return new EmbeddedServices(db, starter, server, started);
+    EmbeddedServices services = new EmbeddedServices(db, starter, server, started);
+    if (starter != null) {
+      // Closed runs would otherwise stay in this process's heap for as long as it lives.
+      services.retention = EmbeddedTemporalRetention.start(starter, EmbeddedTemporalRetention.DEFAULT);
+    }
+    return services;
   }
 
   /** The settings with the embedded services' addresses (and the database's password) filled in. */
@@ -97,6 +103,9 @@ public final class EmbeddedServices implements AutoCloseable {
   @Override
   public void close() {
     supervisor.close();
+    if (retention != null) {
+      retention.close();
+    }
     if (temporalServer != null) {
       temporalServer.shutdownNow();
       temporal.close();

@@ -1,5 +1,6 @@
 package clerk.activities.db;
 
+import clerk.activities.ocr.PageWarning;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
@@ -220,8 +221,20 @@ public final class SiteRepository {
    * read, and the size of the text it wrote.
    */
   public void markOcrCompleted(DocumentRef d, int pages, String ocrMethod, PdfFacts pdf, long textBytes) {
+    markOcrCompleted(d, pages, ocrMethod, pdf, textBytes, null);
+  }
+
+  /**
+   * {@link #markOcrCompleted(DocumentRef, int, String, PdfFacts, long)} and, in the same transaction,
+   * the document's page warnings in place of any it had (null: its warnings left as they are).
+   */
+  public void markOcrCompleted(DocumentRef d, int pages, String ocrMethod, PdfFacts pdf, long textBytes,
+      List<PageWarning> warnings) {
     siteTransaction(d.subdomain(), c -> {
       markCompleted(c, d, Stage.OCR, pages, ocrMethod);
+      if (warnings != null) {
+        PageWarnings.replace(c, d, 1, Integer.MAX_VALUE, warnings);
+      }
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE documents SET pdf_size = ?, pdf_mtime = ?, pdf_sha256 = ?, text_bytes = ?"
               + " WHERE subdomain = ? AND document_id = ?")) {

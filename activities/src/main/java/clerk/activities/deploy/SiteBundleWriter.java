@@ -1,5 +1,6 @@
 package clerk.activities.deploy;
 
+import clerk.activities.db.PageWarnings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -180,6 +181,7 @@ public final class SiteBundleWriter {
           failed.addObject().put("document_id", d.documentId()).put("stage", "deploy").put("error", d.reason());
         }
         site.set("failed_documents", failed);
+        site.set("page_warnings", JSON.valueToTree(PageWarnings.ofSite(pg, subdomain)));
         pg.commit();
         return new Built(name, totals, changes, site);
       } finally {

@@ -27,7 +27,6 @@ import org.apache.pdfbox.pdmodel.graphics.PDXObject;
 import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
-import org.apache.pdfbox.text.PDFTextStripper;
 
 /**
  * Turns a PDF into page texts: a page's own text layer when it has usable text (unless {@link
@@ -129,7 +128,7 @@ public final class DocumentOcr {
     private final Path pdf;
     private final PDDocument document;
     private final BooleanSupplier stop;
-    private final List<String> warnings = new ArrayList<>();
+    private final List<PageWarning> warnings = new ArrayList<>();
     private PDFRenderer renderer;
     private EnginePool.Key engineKey;
     private int textLayerPages;
@@ -156,11 +155,8 @@ public final class DocumentOcr {
           String text = tidy(tesseract(page, number));
           ocrPages++;
           if (text.isBlank() && hasImages(page)) {
-            warnings.add(
-                "page "
-                    + number
-                    + ": scanned image read as empty text (blank scan, or an image format"
-                    + " PDFBox could not decode, e.g. JBIG2 without jbig2-imageio)");
+            warnings.add(new PageWarning(number, "scanned image read as empty text (blank scan, or an"
+                + " image format PDFBox could not decode, e.g. JBIG2 without jbig2-imageio)"));
           }
           sink.page(number, text, PageMethod.TESSERACT);
         }
@@ -172,13 +168,9 @@ public final class DocumentOcr {
     /** The page's text layer, or null when it cannot be extracted (then OCR decides). */
     private String textLayer(int number) {
       try {
-        PDFTextStripper stripper = new PDFTextStripper();
-        stripper.setStartPage(number);
-        stripper.setEndPage(number);
-        stripper.setLineSeparator("\n");
-        return stripper.getText(document);
+        return TextLayer.read(document, number);
       } catch (IOException | RuntimeException e) {
-        warnings.add("page " + number + ": text layer unreadable (" + e + "), used OCR");
+        warnings.add(new PageWarning(number, "text layer unreadable (" + e + "), used OCR"));
         return null;
       }
     }
@@ -204,7 +196,7 @@ public final class DocumentOcr {
         EnginePool.giveBack(key, engine);
         throw new BadDocumentException(pdf, "page " + number + ": " + e.getMessage(), e);
       } catch (IOException | RuntimeException e) {
-        engine.close();
+        EnginePool.discard(engine);
         throw new IOException(pdf + ": page " + number + ": Tesseract failed: " + e.getMessage(), e);
       }
       EnginePool.giveBack(key, engine);
@@ -249,8 +241,8 @@ public final class DocumentOcr {
         Path tessdata = TesseractSetup.tessdataDir(settings);
         boolean osd = TesseractSetup.hasLanguages(tessdata, "osd");
         if (!osd) {
-          warnings.add(
-              "osd.traineddata missing in " + tessdata + ": pages scanned sideways may misread");
+          warnings.add(new PageWarning(0,
+              "osd.traineddata missing in " + tessdata + ": pages scanned sideways may misread"));
         }
         engineKey = new EnginePool.Key(tessdata, settings.lang(), osd);
       }
@@ -342,11 +334,24 @@ public final class DocumentOcr {
     }
   }
 
+  /**
+   * Leaders: three or more dots (or middle dots, ellipses, underscores) in a row, with or without
+   * spaces between them, as index and contents pages draw them from an entry to its page number.
+   */
+  private static final java.util.regex.Pattern LEADER =
+      java.util.regex.Pattern.compile("(?:[.\u00b7\u2026_]\\s?){3,}");
+
+  /**
+   * Whether a text layer is worth trusting over OCR: enough characters, mostly letters and digits.
+   * Leaders do not count either way: an index page ("Item ........ 12") has more dots than letters
+   * and a perfectly good text layer, which OCR would turn into "cccccccc".
+   */
   static boolean usable(String text) {
+    String withoutLeaders = LEADER.matcher(text).replaceAll(" ");
     int nonBlank = 0;
     int letters = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = 0; i < withoutLeaders.length(); i++) {
+      char c = withoutLeaders.charAt(i);
       if (!Character.isWhitespace(c)) {
         nonBlank++;
         if (Character.isLetterOrDigit(c)) {

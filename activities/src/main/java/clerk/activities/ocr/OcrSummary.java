@@ -8,7 +8,7 @@ import java.util.List;
  * @param pages pages handed to the sink
  * @param warnings things an operator may want to look at, e.g. a scanned page that read as empty
  */
-public record OcrSummary(int pages, int textLayerPages, int ocrPages, List<String> warnings) {
+public record OcrSummary(int pages, int textLayerPages, int ocrPages, List<PageWarning> warnings) {
   public OcrSummary {
     warnings = List.copyOf(warnings);
   }

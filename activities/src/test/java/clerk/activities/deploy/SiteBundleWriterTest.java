@@ -239,7 +239,8 @@ class SiteBundleWriterTest {
         {"name": "Alameda, CA", "format": 2, "documents": 2, "pages": 4, "motions": 3,
          "minutes": {"documents": 1, "pages": 3}, "agendas": {"documents": 1, "pages": 1},
          "failed_documents": [{"document_id": "minutes/CityCouncil/2024-03-05", "stage": "compilation",
-                               "error": "page 4: no text"}]}"""));
+                               "error": "page 4: no text"}],
+         "page_warnings": {"total": 0, "warnings": []}}"""));
   }
 
   @Test

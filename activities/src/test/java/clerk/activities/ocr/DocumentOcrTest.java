@@ -419,6 +419,9 @@ class DocumentOcrTest {
     assertThat(DocumentOcr.usable("Page 3")).isFalse();
     assertThat(DocumentOcr.usable("~~~ ... --- ||| ### @@@ !!! ??? ***")).isFalse();
     assertThat(DocumentOcr.usable("Motion carried by the following vote")).isTrue();
+    assertThat(DocumentOcr.usable("Consent Calendar and Highways .................................. 3")).isTrue();
+    assertThat(DocumentOcr.usable("Consent Calendar and Highways . . . . . . . . . . . . . . . . . 3")).isTrue();
+    assertThat(DocumentOcr.usable("..................................... 3")).isFalse();
     assertThat(DocumentOcr.tidy("a  \r\n\r\n\r\n\fb\n")).isEqualTo("a\n\nb");
   }
 

@@ -3,6 +3,7 @@ package clerk.activities.ocr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class EnginePoolTest {
@@ -27,6 +28,20 @@ class EnginePoolTest {
     assertThat(EnginePool.idleCount()).isZero();
     TesseractEngine fresh = EnginePool.borrow(key);
     assertThat(fresh).isNotSameAs(first);
-    fresh.close();
+    EnginePool.discard(fresh);
+  }
+
+  @Test
+  void anIdleWorkerEndsItsEnginesAfterTheIdleLimitAndTrimsNativeMemory() throws Exception {
+    EnginePool.closeIdle();
+    EnginePool.Key key = key();
+    EnginePool.giveBack(key, EnginePool.borrow(key));
+
+    assertThat(EnginePool.closeIdleFor(Duration.ofHours(1))).as("idle for less than the limit").isZero();
+    assertThat(EnginePool.idleCount()).isEqualTo(1);
+    assertThat(EnginePool.closeIdleFor(Duration.ZERO)).isEqualTo(1);
+    assertThat(EnginePool.idleCount()).isZero();
+    // glibc on this machine: the freed native memory goes back to the system.
+    assertThat(NativeMemory.trim()).isTrue();
   }
 }
