@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -105,6 +108,66 @@ public class OcrActivitiesImpl implements OcrActivities {
   }
 
   private static final String PDF_NOTE = "pdf";
+
+  @Override
+  public List<DocumentOutcome> ocrDocuments(List<DocumentRef> documents) {
+    List<DocumentOutcome> out = new ArrayList<>(documents.size());
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    try (AttemptHeartbeat heartbeat = new AttemptHeartbeat(context,
+        "text layers of " + documents.size() + " document(s)", 0)) {
+      for (DocumentRef document : documents) {
+        heartbeat.checkAlive(); // an attempt Temporal gave up on commits nothing more
+        try {
+          out.add(Failures.badInputIsFinal(() -> textLayers(document, heartbeat)));
+        } catch (ApplicationFailure failure) {
+          if (!failure.isNonRetryable()) {
+            throw failure; // unavailable: the whole batch waits and goes again
+          }
+          log.warn("{} failed OCR: {}", document, failure.getOriginalMessage());
+          out.add(DocumentOutcome.failed(document.id(), failure.getOriginalMessage()));
+        }
+        heartbeat.progress(out.size());
+      }
+    }
+    return out;
+  }
+
+  /** One document of {@link #ocrDocuments}: its text layers, or deferred at the first page without one. */
+  private DocumentOutcome textLayers(DocumentRef document, AttemptHeartbeat heartbeat) throws IOException {
+    storage.requireSiteDir(document.subdomain());
+    int done = storage.textPageCount(document);
+    if (done > 0) {
+      repository.markCompleted(document, Stage.OCR, done, null);
+      return new DocumentOutcome(document.id(), done, "text already on disk");
+    }
+    Path pdf = storage.pdf(document);
+    SiteRepository.PdfFacts facts = pdfFacts(document, pdf);
+    try (TextWriter writer = storage.textWriter(document)) {
+      OcrSummary summary;
+      long[] pageStarted = {System.nanoTime()};
+      try {
+        summary = ocr.textLayers(pdf, (page, text, method) -> {
+          writer.writePage(page, text);
+          long now = System.nanoTime();
+          pageSeconds(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
+          pageStarted[0] = now;
+        });
+      } catch (DocumentOcr.NeedsTesseract scan) {
+        if (scan.pages() > OcrActivities.SPLIT_ABOVE) {
+          writer.discard(); // read in page ranges, which do not resume from this folder
+        } // else the pages written are kept: the document's own activity resumes after them
+        return DocumentOutcome.deferred(document.id(), scan.getMessage());
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      summary.warnings().forEach(w -> log.warn("{}: {}", document, w));
+      heartbeat.checkAlive();
+      writer.commit(summary.pages());
+      repository.markOcrCompleted(document, summary.pages(), summary.describe(), facts, storage.textBytes(document),
+          summary.warnings());
+      return new DocumentOutcome(document.id(), summary.pages(), summary.describe());
+    }
+  }
 
   /** What the PDF is before OCR reads it: a change while OCR runs shows at the next comparison. */
   private SiteRepository.PdfFacts pdfFacts(DocumentRef document, Path pdf) throws IOException {

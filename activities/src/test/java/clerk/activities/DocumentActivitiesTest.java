@@ -423,6 +423,51 @@ class DocumentActivitiesTest {
   }
 
   @Test
+  void oneActivityReadsTheBatchsTextLayersAndDefersEveryDocumentThatNeedsTesseract() throws Exception {
+    List<SampleDocument> digital = samples.stream().filter(d -> !d.corrupt() && d.scannedPages() == 0).toList();
+    SampleDocument corrupt = samples.stream().filter(SampleDocument::corrupt).findFirst().orElseThrow();
+    DocumentRef mixed = newDocument("2024-07-01", Style.DIGITAL, Style.SCANNED);
+    Style[] twenty = new Style[20];
+    java.util.Arrays.fill(twenty, Style.DIGITAL);
+    DocumentRef longDigital = newDocument("2024-07-02", twenty);
+    twenty[14] = Style.SCANNED;
+    DocumentRef longWithAScan = newDocument("2024-07-03", twenty);
+    List<DocumentRef> batch = new ArrayList<>(digital.stream().map(SampleDocument::ref).toList());
+    batch.addAll(List.of(corrupt.ref(), mixed, longDigital, longWithAScan));
+
+    Map<String, DocumentOutcome> out = new java.util.HashMap<>();
+    ocr.ocrDocuments(batch).forEach(o -> out.put(o.documentId(), o));
+
+    assertThat(out).hasSize(batch.size());
+    for (SampleDocument d : digital) {
+      assertThat(out.get(d.ref().id()).pages()).isEqualTo(d.pages());
+      assertThat(storage.readPages(d.ref()).stream().map(TextDistance::normalise))
+          .containsExactlyElementsOf(d.pageTexts().stream().map(TextDistance::normalise).toList());
+    }
+    assertThat(out.get(longDigital.id()).split()).as("a born-digital document is never split").isFalse();
+    assertThat(out.get(longDigital.id()).pages()).isEqualTo(20);
+    assertThat(storage.readPages(longDigital)).hasSize(20);
+    assertThat(out.get(corrupt.ref().id()).failure()).contains(corrupt.ref().date() + ".pdf");
+    assertThat(storage.textPageCount(corrupt.ref())).isZero();
+    assertThat(out.get(mixed.id()).deferred()).isTrue();
+    assertThat(out.get(mixed.id()).detail()).contains("page 2");
+    assertThat(out.get(longWithAScan.id()).deferred()).isTrue();
+    assertThat(storage.textPageCount(mixed)).as("deferred: nothing is text yet").isZero();
+    assertThat(storage.hasPartialText(longWithAScan)).as("a long one is read in ranges: nothing to resume").isFalse();
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(digital.size() + 1);
+    assertThat(repository.recountCounters(SITE)).isFalse();
+
+    // Its own activity resumes after the page the batch read.
+    assertThat(ocr.ocrDocument(mixed).detail()).contains("resumed at page 2");
+    // Twice (a retried batch) changes nothing.
+    Map<String, String> files = texts(storage.textDir(longDigital));
+    assertThat(ocr.ocrDocuments(List.of(longDigital)).get(0).detail()).isEqualTo("text already on disk");
+    assertThat(texts(storage.textDir(longDigital))).isEqualTo(files);
+    assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(digital.size() + 2);
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
   void aBatchCompilesAndExtractsEachDocumentAndOneBadDocumentFailsAlone() throws Exception {
     List<SampleDocument> digital = samples.stream().filter(d -> !d.corrupt() && d.scannedPages() == 0).toList();
     assertThat(digital).hasSizeGreaterThan(2);

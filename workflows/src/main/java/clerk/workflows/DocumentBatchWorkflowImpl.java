@@ -6,6 +6,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,10 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
   @Override
   public BatchResult run(DocumentBatch batch) {
     this.batch = batch;
-    List<DocumentRef> todo = batch.stage() == Stage.OCR ? batch.documents() : inOneActivity(batch.documents());
+    // Batches started before OCR read text layers in one activity ran every document on its own.
+    boolean oneByOne = batch.stage() == Stage.OCR
+        && Workflow.getVersion("ocr-text-layers-in-one-activity", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION;
+    List<DocumentRef> todo = oneByOne ? batch.documents() : inOneActivity(batch.documents());
     while (!todo.isEmpty()) {
       List<DocumentRef> unavailable = new ArrayList<>();
       List<Promise<Void>> running = new ArrayList<>();
@@ -57,32 +61,52 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
       todo = unavailable;
     }
     BatchResult result = new BatchResult(batch.batchId(), batch.stage(), completed, failed, superseded);
-    try {
-      Workflow.newExternalWorkflowStub(SitePipelineWorkflow.class, batch.pipelineWorkflowId()).batchDone(result);
-    } catch (RuntimeException pipelineGone) {
-      // Terminated or finished meanwhile: the documents' state is in the database, which the next
-      // pipeline run (reconciliation starts one) reads.
-      log.info("{}: {} done, the site pipeline is not there to hear it: {}", batch.subdomain(), batch.batchId(),
-          pipelineGone.getMessage());
+    // The embedded server can answer NOT_FOUND for a moment while the pipeline continues as new
+    // (a rejected completion and its retry): asked again a few times before the report is given up.
+    int retries = Workflow.getVersion("batch-done-asked-again", Workflow.DEFAULT_VERSION, 1) == 1 ? 3 : 0;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Workflow.newExternalWorkflowStub(SitePipelineWorkflow.class, batch.pipelineWorkflowId()).batchDone(result);
+        return result;
+      } catch (RuntimeException pipelineGone) {
+        if (attempt >= retries) {
+          // Terminated or finished meanwhile: the documents' state is in the database, which the next
+          // pipeline run (reconciliation starts one) reads.
+          log.info("{}: {} done, the site pipeline is not there to hear it: {}", batch.subdomain(),
+              batch.batchId(), pipelineGone.getMessage());
+          return result;
+        }
+        Workflow.sleep(Duration.ofSeconds(5L << attempt));
+      }
     }
-    return result;
   }
 
   /**
-   * Runs a cheap stage for every document in one activity; returns the documents left to run one by
-   * one (none, or all of them when the batch activity failed for a reason other than an outage).
+   * Runs the batch's documents through the stage in one activity (for OCR: those with text layers
+   * only); returns the documents left to run one by one: for OCR those with a page that needs
+   * Tesseract, and all of them when the batch activity failed for a reason other than an outage.
    */
   private List<DocumentRef> inOneActivity(List<DocumentRef> documents) {
-    DocumentActivities stub = Workflow.newActivityStub(DocumentActivities.class,
-        ActivityOptions.newBuilder(PipelineActivities.DOCUMENTS)
-            .setSummary(batch.stage().dbName() + " of " + documents.size() + " document(s) from " + documents.get(0).id())
-            .build());
+    String summary = batch.stage().dbName() + " of " + documents.size() + " document(s) from " + documents.get(0).id();
     while (true) {
       try {
-        List<DocumentOutcome> outcomes = batch.stage() == Stage.COMPILATION
-            ? stub.compileDocuments(documents) : stub.extractDocuments(documents);
+        List<DocumentOutcome> outcomes = switch (batch.stage()) {
+          case OCR -> Workflow.newActivityStub(OcrActivities.class, ActivityOptions.newBuilder(PipelineActivities.OCR)
+                  .setSummary("text layers: " + summary)
+                  .setRetryOptions(PipelineActivities.DOCUMENTS.getRetryOptions())
+                  .setPriority(fairness())
+                  .build())
+              .ocrDocuments(documents);
+          case COMPILATION -> documentsStub(summary).compileDocuments(documents);
+          default -> documentsStub(summary).extractDocuments(documents);
+        };
+        Map<String, DocumentRef> byId = new java.util.HashMap<>();
+        documents.forEach(d -> byId.put(d.id(), d));
+        List<DocumentRef> left = new ArrayList<>();
         for (DocumentOutcome outcome : outcomes) {
-          if (outcome.superseded()) {
+          if (outcome.deferred()) {
+            left.add(byId.get(outcome.documentId()));
+          } else if (outcome.superseded()) {
             superseded++;
           } else if (outcome.failure() != null) {
             log.warn("{}:{} failed {}: {}", batch.subdomain(), outcome.documentId(), batch.stage().dbName(),
@@ -95,7 +119,7 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
             count("completed");
           }
         }
-        return List.of();
+        return left;
       } catch (ActivityFailure failure) {
         if (PipelineActivities.unavailable(failure)) {
           gate.awaitAvailable(batch.subdomain());
@@ -106,6 +130,11 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
         return documents;
       }
     }
+  }
+
+  private static DocumentActivities documentsStub(String summary) {
+    return Workflow.newActivityStub(DocumentActivities.class,
+        ActivityOptions.newBuilder(PipelineActivities.DOCUMENTS).setSummary(summary).build());
   }
 
   /** Activities this batch keeps in flight at most: documents, and for OCR page ranges too. */
@@ -203,9 +232,13 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
   private OcrActivities ocrStub(String summary) {
     return Workflow.newActivityStub(OcrActivities.class, ActivityOptions.newBuilder(PipelineActivities.OCR)
         .setSummary(summary)
-        // Where the server supports fairness, it takes OCR tasks from the sites in turn.
-        .setPriority(Priority.newBuilder().setFairnessKey(batch.subdomain()).build())
+        .setPriority(fairness())
         .build());
+  }
+
+  /** Where the server supports fairness, it takes OCR tasks from the sites in turn. */
+  private Priority fairness() {
+    return Priority.newBuilder().setFairnessKey(batch.subdomain()).build();
   }
 
   private static DocumentActivities documents(String summary) {

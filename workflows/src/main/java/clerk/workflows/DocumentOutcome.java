@@ -12,26 +12,32 @@ package clerk.workflows;
  *     null when it did not
  * @param split OCR only: the document is long and was split into page ranges (its first one done);
  *     {@code pages} is its page count, and it is not completed until its ranges are put together
+ * @param deferred in the outcomes of {@link OcrActivities#ocrDocuments}: a page needs Tesseract, so
+ *     the document goes to an OCR activity of its own; nothing recorded yet
  */
-public record DocumentOutcome(
-    String documentId, int pages, String detail, boolean superseded, String failure, boolean split) {
+public record DocumentOutcome(String documentId, int pages, String detail, boolean superseded, String failure,
+    boolean split, boolean deferred) {
   public DocumentOutcome(String documentId, int pages, String detail) {
-    this(documentId, pages, detail, false, null, false);
+    this(documentId, pages, detail, false, null, false, false);
   }
 
   public DocumentOutcome(String documentId, int pages, String detail, boolean superseded) {
-    this(documentId, pages, detail, superseded, null, false);
+    this(documentId, pages, detail, superseded, null, false, false);
   }
 
   public static DocumentOutcome superseded(String documentId, String reason) {
-    return new DocumentOutcome(documentId, 0, reason, true, null, false);
+    return new DocumentOutcome(documentId, 0, reason, true, null, false, false);
   }
 
   public static DocumentOutcome failed(String documentId, String reason) {
-    return new DocumentOutcome(documentId, 0, reason, false, reason, false);
+    return new DocumentOutcome(documentId, 0, reason, false, reason, false, false);
   }
 
   public static DocumentOutcome split(String documentId, int pages, String detail) {
-    return new DocumentOutcome(documentId, pages, detail, false, null, true);
+    return new DocumentOutcome(documentId, pages, detail, false, null, true, false);
+  }
+
+  public static DocumentOutcome deferred(String documentId, String reason) {
+    return new DocumentOutcome(documentId, 0, reason, false, null, false, true);
   }
 }

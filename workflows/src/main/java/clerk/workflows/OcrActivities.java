@@ -23,6 +23,14 @@ public interface OcrActivities {
    */
   DocumentOutcome ocrDocument(DocumentRef document);
 
+  /**
+   * The born-digital documents of a batch in one activity: each whose every page has a usable text
+   * layer is written and marked completed as {@link #ocrDocument} would, whatever its length; one with
+   * a page that needs Tesseract comes back {@link DocumentOutcome#deferred} for an activity of its own,
+   * one with bad input with its {@link DocumentOutcome#failure}. Any other failure is the activity's.
+   */
+  java.util.List<DocumentOutcome> ocrDocuments(java.util.List<DocumentRef> documents);
+
   /** OCRs pages {@code first}..{@code last} of a split document, as a range of its own. Idempotent. */
   DocumentOutcome ocrPages(DocumentRef document, int first, int last);
 

@@ -6,6 +6,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -43,6 +45,9 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
 
   /** Documents per document batch at most; a fetched page is spread over the free window slots. */
   static final int BATCH_DOCUMENTS = 25;
+
+  /** How long the pipeline waits for its batches before it checks that they still run. */
+  static final Duration BATCH_WATCH = Duration.ofMinutes(10);
 
   /** Error type of bad input (corrupt PDF, bad path): retrying cannot help. */
   public static final String BAD_DOCUMENT = "BadDocument";
@@ -187,7 +192,17 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
         Workflow.continueAsNew(continued(stage, recheck ? null : startedUpTo));
       }
       boolean more = !(exhausted && fetched.isEmpty());
-      Workflow.await(() -> recheck || (batches.size() < window && more) || batches.isEmpty());
+      Supplier<Boolean> ready = () -> recheck || (batches.size() < window && more) || batches.isEmpty();
+      if (Workflow.getVersion("watch-batches", Workflow.DEFAULT_VERSION, 1) == 1) {
+        // A batch whose report was lost would hold its documents until a reconciliation: look at
+        // the running batches when none has reported for a while.
+        if (!Workflow.await(BATCH_WATCH, ready)) {
+          forgetEndedBatches();
+          continue;
+        }
+      } else {
+        Workflow.await(ready);
+      }
       if (recheck) {
         recheck = false;
         forgetEndedBatches();

@@ -236,8 +236,11 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
   /** Every batch workflow the test server knows runs until it reports: a fake cannot ask it. */
   @Override
   public List<String> runningWorkflows(List<String> workflowIds) {
-    return workflowIds;
+    return workflowIds.stream().filter(id -> !endedWorkflows.contains(id)).toList();
   }
+
+  /** Workflows that have ended (all others run). */
+  final Set<String> endedWorkflows = ConcurrentHashMap.newKeySet();
 
   /** The end state of every finished run, in order. */
   synchronized List<Stage> ends() {
@@ -246,8 +249,12 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
 
   // ---- document activities
 
+  /** Calls of ocrDocument (one document's own OCR activity), attempts included. */
+  final AtomicInteger ocrDocumentCalls = new AtomicInteger();
+
   @Override
   public DocumentOutcome ocrDocument(DocumentRef document) {
+    ocrDocumentCalls.incrementAndGet();
     Integer pages = longDocuments.get(document.id());
     if (pages != null) {
       ranges.computeIfAbsent(document.id(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(1);
@@ -255,6 +262,39 @@ final class FakeSite implements SiteActivities, OcrActivities, DocumentActivitie
       return DocumentOutcome.split(document.id(), pages, "split");
     }
     return process(Stage.OCR, document);
+  }
+
+  /** Born-digital documents: read in the batch's one text-layer activity; the others need Tesseract. */
+  final Set<String> textLayers = ConcurrentHashMap.newKeySet();
+
+  /** Calls of ocrDocuments, attempts included. */
+  final AtomicInteger textLayerCalls = new AtomicInteger();
+
+  /** ocrDocuments fails every attempt, as a bug in it would. */
+  volatile boolean textLayersBroken;
+
+  @Override
+  public List<DocumentOutcome> ocrDocuments(List<DocumentRef> documents) {
+    textLayerCalls.incrementAndGet();
+    if (textLayersBroken) {
+      throw new IllegalStateException("a bug in reading text layers");
+    }
+    List<DocumentOutcome> out = new ArrayList<>();
+    for (DocumentRef d : documents) {
+      if (!textLayers.contains(d.id())) {
+        out.add(DocumentOutcome.deferred(d.id(), "page 1 of 1 has no usable text layer"));
+        continue;
+      }
+      try {
+        out.add(process(Stage.OCR, d));
+      } catch (io.temporal.failure.ApplicationFailure f) {
+        if (!f.isNonRetryable()) {
+          throw f;
+        }
+        out.add(DocumentOutcome.failed(d.id(), f.getOriginalMessage()));
+      }
+    }
+    return out;
   }
 
   /** Documents OCRed in page ranges: their page counts. */

@@ -39,6 +39,7 @@ class SitePipelineReplayTest {
   /** A pipeline under the site's OCR limit, and one of its OCR batches with a long document in ranges. */
   private static final String LIMITED_HISTORY = "histories/site-pipeline-ocr-limit.json";
   private static final String RANGES_BATCH_HISTORY = "histories/document-batch-ocr-ranges.json";
+  private static final String TEXT_LAYERS_BATCH_HISTORY = "histories/document-batch-ocr-text-layers.json";
   private static final String SITE = "replay.example.us";
 
   @Test
@@ -77,6 +78,18 @@ class SitePipelineReplayTest {
     String history = read(RANGES_BATCH_HISTORY);
     assertThat(history).contains("OcrPages", "CommitPages");
     WorkflowReplayer.replayWorkflowExecution(history, DocumentBatchWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedBatchReadingTextLayersInOneActivityReplays() throws Exception {
+    String history = read(TEXT_LAYERS_BATCH_HISTORY);
+    assertThat(history).contains("OcrDocuments", "\"OcrDocument\"");
+    WorkflowReplayer.replayWorkflowExecution(history, DocumentBatchWorkflowImpl.class);
+  }
+
+  @Test
+  void freshBatchReadingTextLayersReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(runTextLayers(), DocumentBatchWorkflowImpl.class);
   }
 
   @Test
@@ -120,7 +133,7 @@ class SitePipelineReplayTest {
   void recordHistory() throws Exception {
     // Only histories not recorded yet: old ones stay, they are what running executions look like.
     for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY, CONTINUED_HISTORY, LIMITED_HISTORY,
-        RANGES_BATCH_HISTORY)) {
+        RANGES_BATCH_HISTORY, TEXT_LAYERS_BATCH_HISTORY)) {
       Path file = Path.of("src/test/resources", history);
       if (!Files.exists(file)) {
         Files.createDirectories(file.getParent());
@@ -130,6 +143,7 @@ class SitePipelineReplayTest {
           case LIVING_HISTORY -> runLivingSite();
           case LIMITED_HISTORY -> runLongDocuments().get(0);
           case RANGES_BATCH_HISTORY -> runLongDocuments().get(1);
+          case TEXT_LAYERS_BATCH_HISTORY -> runTextLayers();
           default -> runContinued();
         }, StandardCharsets.UTF_8);
       }
@@ -264,6 +278,36 @@ class SitePipelineReplayTest {
         }
       }
       throw new AssertionError("no OCR batch with page ranges");
+    }
+  }
+
+  /**
+   * Six documents, four born-digital (read in the batch's one text-layer activity) and two scanned
+   * (an OCR activity each). Returns the history of an OCR batch that ran both kinds.
+   */
+  private static String runTextLayers() {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      FakeSite site = startSite(env, 6);
+      List<String> ids = site.documentIds();
+      for (int i : new int[] {0, 2, 3, 5}) {
+        site.textLayers.add(ids.get(i));
+      }
+      WorkflowClient client = env.getWorkflowClient();
+      String workflowId = SitePipelineWorkflow.workflowId(SITE);
+      SiteResult result = client.newWorkflowStub(SitePipelineWorkflow.class,
+              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId(workflowId).build())
+          .run(PipelineInput.of(SITE, 4));
+      assertThat(result.note()).isEqualTo("6 documents, none failed");
+      for (io.temporal.api.history.v1.HistoryEvent event : client.fetchHistory(workflowId).getEvents()) {
+        if (event.hasChildWorkflowExecutionStartedEventAttributes()) {
+          String child = event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId();
+          String batch = client.fetchHistory(child).toJson(true);
+          if (batch.contains("OcrDocuments") && batch.contains("\"OcrDocument\"")) {
+            return batch;
+          }
+        }
+      }
+      throw new AssertionError("no OCR batch ran both text layers and a scan");
     }
   }
 

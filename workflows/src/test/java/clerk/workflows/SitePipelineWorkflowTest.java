@@ -139,6 +139,48 @@ class SitePipelineWorkflowTest {
   }
 
   @Test
+  void bornDigitalDocumentsAreReadInOneActivityPerBatchAndOnlyScansGetOneEach() {
+    FakeSite site = site(30);
+    List<String> ids = site.documentIds();
+    List<String> scans = List.of(ids.get(3), ids.get(17));
+    String corrupt = ids.get(9);
+    ids.stream().filter(id -> !scans.contains(id)).forEach(site.textLayers::add);
+    site.behave((stage, document, attempt) -> {
+      if (stage == Stage.OCR && document.id().equals(corrupt)) {
+        throw ApplicationFailure.newNonRetryableFailure("not a PDF", SitePipelineWorkflowImpl.BAD_DOCUMENT);
+      }
+    });
+
+    SiteResult result = run();
+
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 30, 29, 1));
+    assertThat(site.ocrDocumentCalls.get()).as("only the scans have an activity of their own").isEqualTo(2);
+    assertThat(site.textLayerCalls.get()).as("one activity per OCR batch").isPositive().isLessThan(6);
+    assertThat(site.failureReason(Stage.OCR, corrupt)).isEqualTo("not a PDF");
+    assertThat(site.attempts(Stage.OCR, corrupt)).as("bad input is not retried one by one").isEqualTo(1);
+    for (String id : ids) {
+      if (!id.equals(corrupt)) {
+        assertThat(site.successes(Stage.OCR, id)).as(id).isEqualTo(1);
+      }
+    }
+    assertThat(result.stages().get(3)).isEqualTo(counters(Stage.DEPLOY, 29, 29, 0));
+  }
+
+  @Test
+  void whenTheTextLayerActivityKeepsFailingEveryDocumentGetsItsOwn() {
+    FakeSite site = site(5);
+    site.documentIds().forEach(site.textLayers::add);
+    site.textLayersBroken = true;
+
+    SiteResult result = run();
+
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 5, 5, 0));
+    assertThat(site.ocrDocumentCalls.get()).isEqualTo(5);
+    assertThat(site.textLayerCalls.get() % PipelineActivities.DOCUMENTS.getRetryOptions().getMaximumAttempts())
+        .as("every batch's text-layer activity ran out of its attempts").isZero();
+  }
+
+  @Test
   void transientFailuresAreRetriedAndCountedOnce() {
     FakeSite site = site(3);
     String flaky = site.documentIds().get(0);
@@ -644,6 +686,8 @@ class SitePipelineWorkflowTest {
   void aLongStageContinuesAsNewWithoutWaitingForItsRunningBatches() {
     int documents = 150;
     FakeSite site = site(documents);
+    // Documents that take a moment, as real ones do: batches are still running when a run continues.
+    site.behave((stage, document, attempt) -> Thread.sleep(20));
 
     SiteResult result = workflow().run(new PipelineInput(SITE, null, null, List.of(), List.of(), 60, 16));
 
@@ -684,6 +728,22 @@ class SitePipelineWorkflowTest {
     String json = signal.getWorkflowExecutionSignaledEventAttributes().getInput().getPayloads(0).getData().toStringUtf8();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"batchId\":\"([^\"]+)\"").matcher(json);
     return m.find() ? m.group(1) : "?";
+  }
+
+  @Test
+  void aBatchWhoseReportWasLostIsNoticedWithoutAReconciliation() {
+    FakeSite site = site(6);
+    List<String> held = site.documentIds().subList(0, 2);
+    // Adopted from an earlier run; it ended, but its batchDone signal never arrived.
+    String lost = SitePipelineWorkflow.workflowId(SITE) + "/ocr-lost";
+    site.endedWorkflows.add(lost);
+
+    SiteResult result = workflow().run(new PipelineInput(SITE, Stage.OCR, null, List.of(),
+        List.of(new PipelineInput.BatchInFlight("ocr-lost", lost, held)), null, 4));
+
+    assertThat(result.stages()).containsExactly(counters(Stage.OCR, 6, 6, 0), counters(Stage.COMPILATION, 6, 6, 0),
+        counters(Stage.EXTRACTION, 6, 6, 0), counters(Stage.DEPLOY, 6, 6, 0));
+    held.forEach(id -> assertThat(site.successes(Stage.OCR, id)).as(id).isEqualTo(1));
   }
 
   @Test

@@ -109,6 +109,48 @@ public final class DocumentOcr {
     }
   }
 
+  /**
+   * {@link #ocr(Path, int, PageSink)} for a document expected to be born-digital: only text layers are
+   * read, and the first page without a usable one stops it with {@link NeedsTesseract}, so a scan
+   * costs one page's look here before it goes to {@link #ocr}.
+   */
+  public OcrSummary textLayers(Path pdf, PageSink sink) throws IOException {
+    checkEnvelope(pdf);
+    try (PDDocument document = load(pdf)) {
+      int pages = document.getNumberOfPages();
+      if (pages == 0) {
+        throw new BadDocumentException(pdf, "the PDF has no pages");
+      }
+      document.setResourceCache(new NoImageCache());
+      Run run = new Run(pdf, document, () -> false);
+      run.textLayersOnly = true;
+      return run.pages(1, pages, sink);
+    } catch (StackOverflowError e) {
+      throw new BadDocumentException(pdf, "corrupt PDF: structure nested too deeply", e);
+    }
+  }
+
+  /** A page that Tesseract must read, met by {@link #textLayers}. */
+  public static final class NeedsTesseract extends RuntimeException {
+    private final int page;
+    private final int pages;
+
+    NeedsTesseract(int page, int pages) {
+      super("page " + page + " of " + pages + " has no usable text layer", null, false, false);
+      this.page = page;
+      this.pages = pages;
+    }
+
+    public int page() {
+      return page;
+    }
+
+    /** The document's page count. */
+    public int pages() {
+      return pages;
+    }
+  }
+
   /** The PDF's pages, its envelope checked as {@link #ocr} checks it. */
   public int pageCount(Path pdf) throws IOException {
     checkEnvelope(pdf);
@@ -133,6 +175,8 @@ public final class DocumentOcr {
     private EnginePool.Key engineKey;
     private int textLayerPages;
     private int ocrPages;
+    /** Set by {@link #textLayers}: a page without a usable text layer ends the run. */
+    private boolean textLayersOnly;
 
     Run(Path pdf, PDDocument document, BooleanSupplier stop) {
       this.pdf = pdf;
@@ -151,6 +195,8 @@ public final class DocumentOcr {
         if (layer != null && usable(layer)) {
           textLayerPages++;
           sink.page(number, tidy(layer), PageMethod.TEXT_LAYER);
+        } else if (textLayersOnly) {
+          throw new NeedsTesseract(number, document.getNumberOfPages());
         } else {
           String text = tidy(tesseract(page, number));
           ocrPages++;
