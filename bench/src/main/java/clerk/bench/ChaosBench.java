@@ -228,7 +228,7 @@ public final class ChaosBench {
     List<ProcessHandle> postgres = ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains("postgres")).orElse(false))
         .filter(p -> p.info().commandLine().map(c -> c.contains(dataDir)).orElse(false)
-            || p.parent().flatMap(ProcessHandle::info).flatMap(ProcessHandle.Info::commandLine)
+            || p.parent().map(ProcessHandle::info).flatMap(ProcessHandle.Info::commandLine)
                 .map(c -> c.contains(dataDir)).orElse(false))
         .toList();
     signal("STOP", postgres);
