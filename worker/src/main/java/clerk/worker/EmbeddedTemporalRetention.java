@@ -65,6 +65,43 @@ final class EmbeddedTemporalRetention implements AutoCloseable {
         .getMethod("isTerminalState");
     this.isTerminal.setAccessible(true); // a public method of a package-private interface
     this.retention = retention;
+    dropTimeLockLog(field(service, "selfAdvancingTimer"));
+  }
+
+  /**
+   * The server's clock keeps a log of every time lock and unlock "for debugging" that it never
+   * trims: it grows by a few entries with every task (about 1 GB a year at a site's pace), and each
+   * unlock searches it from the start, so the server slows down the longer it runs (the largest
+   * single cost of the embedded server in {@code bench/pipeline}). Replaced by a log that keeps
+   * nothing; the only reader is the server's diagnostics dump.
+   */
+  private static void dropTimeLockLog(Object clock) throws ReflectiveOperationException {
+    Lock clockLock = (Lock) field(clock, "lock");
+    Field log = declared(clock.getClass(), "lockEvents");
+    clockLock.lock();
+    try {
+      log.set(clock, new NoTimeLockLog());
+    } finally {
+      clockLock.unlock();
+    }
+  }
+
+  /** Takes every entry and keeps none; every removal succeeds (the server checks its lock balance so). */
+  static final class NoTimeLockLog extends java.util.LinkedList<Object> {
+    @Override
+    public boolean add(Object event) {
+      return true;
+    }
+
+    @Override
+    public boolean remove(Object event) {
+      return true;
+    }
+  }
+
+  /** The clock's log of time locks: its size, for tests. */
+  int timeLockLogSize() throws ReflectiveOperationException {
+    return ((java.util.List<?>) field(field(service, "selfAdvancingTimer"), "lockEvents")).size();
   }
 
   /** Retention for the server, checked every minute; null (with one warning) when it cannot work. */
@@ -150,16 +187,20 @@ final class EmbeddedTemporalRetention implements AutoCloseable {
   }
 
   private static Object field(Object owner, String name) throws ReflectiveOperationException {
-    for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+    return declared(owner.getClass(), name).get(owner);
+  }
+
+  private static Field declared(Class<?> type, String name) throws NoSuchFieldException {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       try {
         Field f = c.getDeclaredField(name);
         f.setAccessible(true);
-        return f.get(owner);
+        return f;
       } catch (NoSuchFieldException next) {
         // declared higher up
       }
     }
-    throw new NoSuchFieldException(owner.getClass().getName() + "." + name);
+    throw new NoSuchFieldException(type.getName() + "." + name);
   }
 
   @Override

@@ -50,6 +50,9 @@ class EmbeddedTemporalRetentionTest {
       if (name.startsWith("wait")) {
         Workflow.await(() -> finished);
       }
+      if (name.startsWith("sleep")) {
+        Workflow.sleep(Duration.ofMillis(500));
+      }
       return "done " + name;
     }
 
@@ -111,6 +114,30 @@ class EmbeddedTemporalRetentionTest {
     assertThat(retention.prune(now.plus(Duration.ofMinutes(30)))).isZero(); // just seen closed
     assertThat(retention.prune(now.plus(Duration.ofMinutes(45)))).isEqualTo(2);
     assertThat(retention.runs()).isZero();
+  }
+
+  @Test
+  void theClocksLogOfTimeLocksNoLongerGrowsWithEveryTask() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      job("before-" + i).run("before-" + i);
+    }
+    int grown = ((java.util.List<?>) field(field(starter.getWorkflowService(), "selfAdvancingTimer"), "lockEvents"))
+        .size();
+    assertThat(grown).as("this Temporal version's test server logs every time lock").isGreaterThan(40);
+
+    EmbeddedTemporalRetention retention = EmbeddedTemporalRetention.create(starter, Duration.ofMinutes(10));
+    for (int i = 0; i < 20; i++) {
+      job("after-" + i).run("after-" + i);
+    }
+    // Timers still fire on real time, and locks taken before the change are released without complaint.
+    assertThat(job("sleep").run("sleep")).isEqualTo("done sleep");
+    assertThat(retention.timeLockLogSize()).isZero();
+  }
+
+  private static Object field(Object owner, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = owner.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(owner);
   }
 
   private Job job(String id) {
