@@ -65,12 +65,9 @@ public class OcrActivitiesImpl implements OcrActivities {
   }
 
   private DocumentOutcome run(DocumentRef document) throws IOException {
-    storage.requireSiteDir(document.subdomain());
-    int done = storage.textPageCount(document);
-    if (done > 0) {
-      // An earlier attempt committed the text but died before recording it.
-      repository.markCompleted(document, Stage.OCR, done, null);
-      return new DocumentOutcome(document.id(), done, "text already on disk");
+    DocumentOutcome already = textOnDisk(document);
+    if (already != null) {
+      return already;
     }
     Path pdf = storage.pdf(document);
     SiteRepository.PdfFacts facts = pdfFacts(document, pdf);
@@ -132,13 +129,22 @@ public class OcrActivitiesImpl implements OcrActivities {
     return out;
   }
 
-  /** One document of {@link #ocrDocuments}: its text layers, or deferred at the first page without one. */
-  private DocumentOutcome textLayers(DocumentRef document, AttemptHeartbeat heartbeat) throws IOException {
+  /** The document's text is committed (an earlier attempt died before recording it): recorded now. */
+  private DocumentOutcome textOnDisk(DocumentRef document) {
     storage.requireSiteDir(document.subdomain());
     int done = storage.textPageCount(document);
-    if (done > 0) {
-      repository.markCompleted(document, Stage.OCR, done, null);
-      return new DocumentOutcome(document.id(), done, "text already on disk");
+    if (done == 0) {
+      return null;
+    }
+    repository.markCompleted(document, Stage.OCR, done, null);
+    return new DocumentOutcome(document.id(), done, "text already on disk");
+  }
+
+  /** One document of {@link #ocrDocuments}: its text layers, or deferred at the first page without one. */
+  private DocumentOutcome textLayers(DocumentRef document, AttemptHeartbeat heartbeat) throws IOException {
+    DocumentOutcome already = textOnDisk(document);
+    if (already != null) {
+      return already;
     }
     Path pdf = storage.pdf(document);
     SiteRepository.PdfFacts facts = pdfFacts(document, pdf);

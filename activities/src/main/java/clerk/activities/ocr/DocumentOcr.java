@@ -95,18 +95,7 @@ public final class DocumentOcr {
     if (firstPage < 1) {
       throw new IllegalArgumentException("firstPage is 1-based, got " + firstPage);
     }
-    checkEnvelope(pdf);
-    try (PDDocument document = load(pdf)) {
-      int pages = document.getNumberOfPages();
-      if (pages == 0) {
-        throw new BadDocumentException(pdf, "the PDF has no pages");
-      }
-      document.setResourceCache(new NoImageCache());
-      return new Run(pdf, document, stop).pages(firstPage, Math.min(pages, lastPage), sink);
-    } catch (StackOverflowError e) {
-      // Deeply nested or cyclic structures in a hostile PDF; the thread survives.
-      throw new BadDocumentException(pdf, "corrupt PDF: structure nested too deeply", e);
-    }
+    return read(pdf, stop, false, firstPage, lastPage, sink);
   }
 
   /**
@@ -115,6 +104,11 @@ public final class DocumentOcr {
    * costs one page's look here before it goes to {@link #ocr}.
    */
   public OcrSummary textLayers(Path pdf, PageSink sink) throws IOException {
+    return read(pdf, () -> false, true, 1, Integer.MAX_VALUE, sink);
+  }
+
+  private OcrSummary read(Path pdf, BooleanSupplier stop, boolean textLayersOnly, int firstPage, int lastPage,
+      PageSink sink) throws IOException {
     checkEnvelope(pdf);
     try (PDDocument document = load(pdf)) {
       int pages = document.getNumberOfPages();
@@ -122,10 +116,11 @@ public final class DocumentOcr {
         throw new BadDocumentException(pdf, "the PDF has no pages");
       }
       document.setResourceCache(new NoImageCache());
-      Run run = new Run(pdf, document, () -> false);
-      run.textLayersOnly = true;
-      return run.pages(1, pages, sink);
+      Run run = new Run(pdf, document, stop);
+      run.textLayersOnly = textLayersOnly;
+      return run.pages(firstPage, Math.min(pages, lastPage), sink);
     } catch (StackOverflowError e) {
+      // Deeply nested or cyclic structures in a hostile PDF; the thread survives.
       throw new BadDocumentException(pdf, "corrupt PDF: structure nested too deeply", e);
     }
   }
