@@ -109,13 +109,16 @@ public class OcrActivitiesImpl implements OcrActivities {
   @Override
   public List<DocumentOutcome> ocrDocuments(List<DocumentRef> documents) {
     List<DocumentOutcome> out = new ArrayList<>(documents.size());
+    // Recorded in one transaction at the end (one commit for the batch, not one per document); a
+    // crash before it leaves committed text, which the next attempt finds and records.
+    List<SiteRepository.OcrCompletion> toRecord = new ArrayList<>();
     ActivityExecutionContext context = Activity.getExecutionContext();
     try (AttemptHeartbeat heartbeat = new AttemptHeartbeat(context,
         "text layers of " + documents.size() + " document(s)", 0)) {
       for (DocumentRef document : documents) {
         heartbeat.checkAlive(); // an attempt Temporal gave up on commits nothing more
         try {
-          out.add(Failures.badInputIsFinal(() -> textLayers(document, heartbeat)));
+          out.add(Failures.badInputIsFinal(() -> textLayers(document, heartbeat, toRecord)));
         } catch (ApplicationFailure failure) {
           if (!failure.isNonRetryable()) {
             throw failure; // unavailable: the whole batch waits and goes again
@@ -125,6 +128,11 @@ public class OcrActivitiesImpl implements OcrActivities {
         }
         heartbeat.progress(out.size());
       }
+      heartbeat.checkAlive();
+      Failures.badInputIsFinal(() -> {
+        repository.markOcrCompleted(toRecord);
+        return null;
+      });
     }
     return out;
   }
@@ -141,7 +149,8 @@ public class OcrActivitiesImpl implements OcrActivities {
   }
 
   /** One document of {@link #ocrDocuments}: its text layers, or deferred at the first page without one. */
-  private DocumentOutcome textLayers(DocumentRef document, AttemptHeartbeat heartbeat) throws IOException {
+  private DocumentOutcome textLayers(DocumentRef document, AttemptHeartbeat heartbeat,
+      List<SiteRepository.OcrCompletion> toRecord) throws IOException {
     DocumentOutcome already = textOnDisk(document);
     if (already != null) {
       return already;
@@ -169,8 +178,8 @@ public class OcrActivitiesImpl implements OcrActivities {
       summary.warnings().forEach(w -> log.warn("{}: {}", document, w));
       heartbeat.checkAlive();
       writer.commit(summary.pages());
-      repository.markOcrCompleted(document, summary.pages(), summary.describe(), facts, storage.textBytes(document),
-          summary.warnings());
+      toRecord.add(new SiteRepository.OcrCompletion(document, summary.pages(), summary.describe(), facts,
+          storage.textBytes(document), summary.warnings()));
       return new DocumentOutcome(document.id(), summary.pages(), summary.describe());
     }
   }

@@ -230,21 +230,36 @@ public final class SiteRepository {
    */
   public void markOcrCompleted(DocumentRef d, int pages, String ocrMethod, PdfFacts pdf, long textBytes,
       List<PageWarning> warnings) {
-    siteTransaction(d.subdomain(), c -> {
-      markCompleted(c, d, Stage.OCR, pages, ocrMethod);
-      if (warnings != null) {
-        PageWarnings.replace(c, d, 1, Integer.MAX_VALUE, warnings);
-      }
+    markOcrCompleted(List.of(new OcrCompletion(d, pages, ocrMethod, pdf, textBytes, warnings)));
+  }
+
+  /** One document's OCR result, as {@link #markOcrCompleted(DocumentRef, int, String, PdfFacts, long, List)} takes it. */
+  public record OcrCompletion(DocumentRef document, int pages, String ocrMethod, PdfFacts pdf, long textBytes,
+      List<PageWarning> warnings) {}
+
+  /** Several documents of one site marked OCR completed in one transaction. */
+  public void markOcrCompleted(List<OcrCompletion> done) {
+    if (done.isEmpty()) {
+      return;
+    }
+    siteTransaction(done.get(0).document().subdomain(), c -> {
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE documents SET pdf_size = ?, pdf_mtime = ?, pdf_sha256 = ?, text_bytes = ?"
               + " WHERE subdomain = ? AND document_id = ?")) {
-        s.setLong(1, pdf.size());
-        s.setLong(2, pdf.mtime());
-        s.setString(3, pdf.sha256());
-        s.setLong(4, textBytes);
-        s.setString(5, d.subdomain());
-        s.setString(6, d.id());
-        s.executeUpdate();
+        for (OcrCompletion o : done) {
+          DocumentRef d = o.document();
+          markCompleted(c, d, Stage.OCR, o.pages(), o.ocrMethod());
+          if (o.warnings() != null) {
+            PageWarnings.replace(c, d, 1, Integer.MAX_VALUE, o.warnings());
+          }
+          s.setLong(1, o.pdf().size());
+          s.setLong(2, o.pdf().mtime());
+          s.setString(3, o.pdf().sha256());
+          s.setLong(4, o.textBytes());
+          s.setString(5, d.subdomain());
+          s.setString(6, d.id());
+          s.executeUpdate();
+        }
       }
       return null;
     });
