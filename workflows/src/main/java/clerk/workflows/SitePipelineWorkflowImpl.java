@@ -6,6 +6,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -85,6 +86,17 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   /** OCR activities the site keeps in flight at most; null: unlimited (runs started before the limit). */
   private Integer ocrAtOnce;
 
+  /**
+   * Batches that a run which continued as new left running report here, and a report can be the
+   * first thing this run sees: signal handlers run before the workflow method does, so the batches
+   * are known from the constructor on (a report of a batch not yet known would be dropped and the
+   * run would wait for it for good).
+   */
+  @WorkflowInit
+  public SitePipelineWorkflowImpl(PipelineInput input) {
+    input.batches().forEach(this::track);
+  }
+
   @Override
   public SiteResult run(PipelineInput input) {
     subdomain = input.subdomain();
@@ -96,8 +108,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     }
     Stage from = input.stage() == null ? Stage.OCR : input.stage();
     String after = input.afterDocumentId();
-    // Batches a run that continued as new left running: they report here.
-    input.batches().forEach(this::adopt);
+    showDetails();
     while (true) {
       runStages(from, after);
       after = null;
@@ -272,9 +283,13 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   }
 
   private void adopt(PipelineInput.BatchInFlight batch) {
+    track(batch);
+    showDetails();
+  }
+
+  private void track(PipelineInput.BatchInFlight batch) {
     batches.put(batch.batchId(), batch);
     inFlight.addAll(batch.documentIds());
-    showDetails();
   }
 
   /** A batch ended (it reported, or failed): its documents leave the in-flight set. */

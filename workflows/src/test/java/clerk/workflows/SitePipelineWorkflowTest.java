@@ -731,6 +731,26 @@ class SitePipelineWorkflowTest {
   }
 
   @Test
+  void aBatchReportThatArrivesBeforeTheRunItWasHandedToStartsIsHeard() throws Exception {
+    FakeSite site = site(4);
+    List<String> held = site.documentIds().subList(0, 2);
+    held.forEach(id -> site.complete(Stage.OCR, id)); // the batch's work
+    String batch = SitePipelineWorkflow.workflowId(SITE) + "/ocr-early";
+    io.temporal.client.WorkflowStub pipeline = client.newUntypedWorkflowStub("SitePipeline",
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId(SitePipelineWorkflow.workflowId(SITE))
+            .build());
+
+    // The report is in the run's first workflow task, before its workflow method runs.
+    pipeline.signalWithStart("batchDone", new Object[] {new BatchResult("ocr-early", Stage.OCR, 2, 0, 0)},
+        new Object[] {new PipelineInput(SITE, Stage.OCR, null, List.of(),
+            List.of(new PipelineInput.BatchInFlight("ocr-early", batch, held)), null, 4)});
+    SiteResult result = pipeline.getResult(20, java.util.concurrent.TimeUnit.SECONDS, SiteResult.class);
+
+    assertThat(result.stages().get(0)).isEqualTo(counters(Stage.OCR, 4, 4, 0));
+    held.forEach(id -> assertThat(site.attempts(Stage.OCR, id)).as(id).isZero());
+  }
+
+  @Test
   void aBatchWhoseReportWasLostIsNoticedWithoutAReconciliation() {
     FakeSite site = site(6);
     List<String> held = site.documentIds().subList(0, 2);
