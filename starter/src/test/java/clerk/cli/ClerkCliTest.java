@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,6 +144,18 @@ class ClerkCliTest {
     // `clerk completion bash > deploy/bash-completion/clerk` when the commands change.
     assertThat(java.nio.file.Files.readString(Path.of("..", "deploy", "bash-completion", "clerk")))
         .isEqualTo(CompletionCommand.script(ClerkCli.commandLine()));
+  }
+
+  @Test
+  void aCommandWhileTheWorkerIsStartingSaysSoInOneLineAndExitsThree() throws Exception {
+    // A starting worker holds its embedded PostgreSQL's data directory and has not written worker.json.
+    try (FileChannel channel = FileChannel.open(home.resolve("postgres.lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+      Run run = clerk("status");
+      assertThat(run.exit()).isEqualTo(3);
+      assertThat(run.err().lines()).singleElement().asString()
+          .startsWith("clerk: ").contains("still starting");
+    }
   }
 
   @Test
