@@ -169,6 +169,23 @@ class ClerkCliTest {
   }
 
   @Test
+  void commandsLogWarningsOnlyEachLineDated() throws Exception {
+    LoggerContext context = new LoggerContext();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(ClerkCliTest.class.getResource("/logback.xml"));
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    assertThat(root.getLevel()).as("no INFO lines from commands (the worker raises it)")
+        .isEqualTo(ch.qos.logback.classic.Level.WARN);
+    var appender = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+        root.getAppender("STDERR");
+    var event = new ch.qos.logback.classic.spi.LoggingEvent("test", root, ch.qos.logback.classic.Level.WARN,
+        "disk full", null, null);
+    String line = new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
+    assertThat(line).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} WARN .* - disk full\\R");
+  }
+
+  @Test
   void invalidInputAndUsageErrorsHaveTheirExitCodes() {
     assertThat(clerk("sites", "add", "../etc").exit()).isEqualTo(4);
     assertThat(clerk("status", "Not A Site").exit()).isEqualTo(4);

@@ -39,6 +39,7 @@ public class ClerkWorkerApplication {
 
   /** Starts the worker and returns once it is ready. */
   public static Running start(ClerkSettings configured, String... args) {
+    WorkerLogging.start(configured);
     EmbeddedServices services = EmbeddedServices.start(configured, true, true);
     services.supervise();
     ClerkSettings settings = services.settings();
