@@ -49,7 +49,8 @@ public final class ClerkCli implements Callable<Integer> {
       new String[] {"TEMPORAL_API_KEY", "API key for TEMPORAL_ADDRESS (implies TLS)"},
       new String[] {"TEMPORAL_NAMESPACE", "Temporal namespace (default)"},
       new String[] {"CLERK_RECONCILE_INTERVAL", "reconciliation schedule (15m)"},
-      new String[] {"CLERK_STALE_THRESHOLD", "a site with no progress for this long is stuck (2h)"});
+      new String[] {"CLERK_STALE_THRESHOLD", "a site with no progress for this long is stuck (2h)"},
+      new String[] {"CLERK_LOG_FORMAT", "json: the worker logs one JSON object a line, ECS (text)"});
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
