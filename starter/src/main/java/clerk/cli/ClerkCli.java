@@ -57,8 +57,7 @@ public final class ClerkCli implements Callable<Integer> {
   /** Bare {@code clerk}: a usage error, so a script that forgot its subcommand does not pass. */
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
+    return groupUsage(spec);
   }
 
   public static void main(String[] args) {
