@@ -186,6 +186,19 @@ class ClerkCliTest {
   }
 
   @Test
+  void theTemporalLoggersQuietedNameClassesOfTheSdkInUse() throws Exception {
+    LoggerContext context = new LoggerContext();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(ClerkCliTest.class.getResource("/logback.xml"));
+    List<String> configured = context.getLoggerList().stream()
+        .filter(logger -> logger.getLevel() != null && logger.getName().startsWith("io.temporal"))
+        .map(ch.qos.logback.classic.Logger::getName).toList();
+    // A renamed SDK class would leave its logger loud again (io.temporal.internal.worker.Poller did).
+    assertThat(configured).isNotEmpty().allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
+  }
+
+  @Test
   void invalidInputAndUsageErrorsHaveTheirExitCodes() {
     assertThat(clerk("sites", "add", "../etc").exit()).isEqualTo(4);
     assertThat(clerk("status", "Not A Site").exit()).isEqualTo(4);
