@@ -10,7 +10,7 @@ echo "not really a jar" > "$jar"
 
 DESTDIR="$root/fs" bash "$here/install.sh" --jar "$jar" --with-temporal-dev --with-reconcile-timer \
   --with-datasette >/dev/null
-for f in opt/clerk/clerk.jar usr/local/bin/clerk etc/clerk/clerk.env etc/systemd/system/clerk-worker.service \
+for f in opt/clerk/clerk.jar usr/local/bin/clerk etc/bash_completion.d/clerk etc/clerk/clerk.env etc/systemd/system/clerk-worker.service \
     etc/systemd/system/temporal-dev.service etc/systemd/system/clerk-reconcile.service \
     etc/systemd/system/clerk-reconcile.timer opt/clerk/docs/reconciliation.md \
     etc/systemd/system/clerk-datasette@.service etc/systemd/system/clerk-datasette-reload@.path \

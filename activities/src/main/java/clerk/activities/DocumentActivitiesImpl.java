@@ -149,7 +149,7 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         if (!failure.isNonRetryable()) {
           throw failure; // unavailable, or passing: the whole batch goes again
         }
-        log.warn("{} failed: {}", d, failure.getOriginalMessage());
+        log.debug("{} failed: {}", d, failure.getOriginalMessage()); // the workflow logs it, with the stage
         out.add(DocumentOutcome.failed(d.id(), failure.getOriginalMessage()));
       }
     }

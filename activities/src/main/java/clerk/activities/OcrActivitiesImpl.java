@@ -123,7 +123,7 @@ public class OcrActivitiesImpl implements OcrActivities {
           if (!failure.isNonRetryable()) {
             throw failure; // unavailable: the whole batch waits and goes again
           }
-          log.warn("{} failed OCR: {}", document, failure.getOriginalMessage());
+          log.debug("{} failed OCR: {}", document, failure.getOriginalMessage()); // the workflow logs it
           out.add(DocumentOutcome.failed(document.id(), failure.getOriginalMessage()));
         }
         heartbeat.progress(out.size());

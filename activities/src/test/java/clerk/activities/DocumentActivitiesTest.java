@@ -211,6 +211,8 @@ class DocumentActivitiesTest {
             assertThat(f.getType()).isEqualTo(SitePipelineWorkflowImpl.BAD_DOCUMENT);
             assertThat(f.isNonRetryable()).isTrue();
             assertThat(f.getOriginalMessage()).contains(d.date() + ".pdf");
+            // Benign: Temporal's SDK logs it at DEBUG, not as a WARN with a stack trace.
+            assertThat(f.getCategory()).isEqualTo(io.temporal.failure.ApplicationErrorCategory.BENIGN);
           });
       assertThat(storage.textPageCount(d)).isZero();
     }

@@ -11,10 +11,10 @@ import picocli.CommandLine.Option;
     name = "build-full-db",
     mixinStandardHelpOptions = true,
     description = {
-      "Builds the cross-site database: every site's published minutes and agendas in one SQLite file,",
-      "with subdomain and municipality columns and full-text search, ready for Datasette (a",
-      "metadata.json is written beside it). Only what changed since the last build is written; the file",
-      "is switched to in one rename, so it can be served while it is rebuilt."
+      "Builds the cross-site database: every site's published pages in one SQLite file.",
+      "Minutes and agendas with subdomain and municipality columns and full-text search, ready for"
+          + " Datasette (a metadata.json is written beside it). Only what changed since the last build is"
+          + " written; the file is switched to in one rename, so it can be served while it is rebuilt."
     })
 final class BuildFullDbCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "PATH",

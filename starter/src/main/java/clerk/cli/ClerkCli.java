@@ -2,6 +2,8 @@ package clerk.cli;
 
 import clerk.worker.ClerkSettings;
 import clerk.worker.ClerkWorkerApplication;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -27,28 +29,35 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       BuildFullDbCommand.class,
       ClerkCli.DbCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
-    footerHeading = "%nEnvironment:%n",
-    footer = {
-      "  CLERK_HOME            state of the embedded services and defaults (./.clerk)",
-      "  STORAGE_DIR           site folders: {subdomain}/pdfs/{meeting}/{date}.pdf ($CLERK_HOME/storage)",
-      "  DEPLOY_DIR            published bundles ($CLERK_HOME/deploy)",
-      "  CLERK_DATABASE_URL    jdbc:postgresql://… (unset: embedded PostgreSQL)",
-      "  TEMPORAL_ADDRESS      host:port of a Temporal server (unset: embedded server on 127.0.0.1:7233)",
-      "  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA, TEMPORAL_API_KEY  mTLS / API key for TEMPORAL_ADDRESS",
-      "  TEMPORAL_NAMESPACE    (default)",
-      "  CLERK_RECONCILE_INTERVAL  reconciliation schedule (15m); CLERK_STALE_THRESHOLD stuck after (2h)",
-      "%nExit codes: 0 ok, 1 finished with failures, 2 usage error, 3 a service cannot be reached,",
-      "4 invalid input."
-    })
-public final class ClerkCli implements Runnable {
+    footerHeading = "%n",
+    footer = "Exit codes: 0 ok, 1 finished with failures, 2 usage error, 3 a service cannot be reached,"
+        + " 4 invalid input. Every setting: README.md, Configuration.")
+public final class ClerkCli implements Callable<Integer> {
+  static final String ENVIRONMENT_SECTION = "environment";
+  /** The settings an operator reaches for first, shown by {@code clerk --help}. */
+  private static final List<String[]> ENVIRONMENT = List.of(
+      new String[] {"CLERK_HOME", "state of the embedded services, default place of the rest (./.clerk)"},
+      new String[] {"STORAGE_DIR", "site folders: {subdomain}/pdfs/{meeting}/{date}.pdf ($CLERK_HOME/storage)"},
+      new String[] {"DEPLOY_DIR", "published bundles ($CLERK_HOME/deploy)"},
+      new String[] {"CLERK_DATABASE_URL", "jdbc:postgresql://… (unset: embedded PostgreSQL)"},
+      new String[] {"TEMPORAL_ADDRESS", "host:port of a Temporal server (unset: embedded server on 127.0.0.1:7233)"},
+      new String[] {"TEMPORAL_TLS_CERT", "mTLS to TEMPORAL_ADDRESS: client certificate chain (PEM), with TEMPORAL_TLS_KEY"
+          + " (its key) and TEMPORAL_TLS_CA (the server's CA)"},
+      new String[] {"TEMPORAL_API_KEY", "API key for TEMPORAL_ADDRESS (implies TLS)"},
+      new String[] {"TEMPORAL_NAMESPACE", "Temporal namespace (default)"},
+      new String[] {"CLERK_RECONCILE_INTERVAL", "reconciliation schedule (15m)"},
+      new String[] {"CLERK_STALE_THRESHOLD", "a site with no progress for this long is stuck (2h)"},
+      new String[] {"CLERK_LOG_FORMAT", "json: the worker logs one JSON object a line, ECS (text)"});
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Bare {@code clerk}: a usage error, so a script that forgot its subcommand does not pass. */
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    return groupUsage(spec);
   }
 
   public static void main(String[] args) {
@@ -56,7 +65,17 @@ public final class ClerkCli implements Runnable {
   }
 
   public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line with its help sections and error handling, as {@link #execute} runs it. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ClerkCli());
+    cli.setUsageHelpAutoWidth(true); // picocli wraps every text to the terminal
+    cli.getHelpSectionMap().put(ENVIRONMENT_SECTION, ClerkCli::environment);
+    List<String> sections = new ArrayList<>(cli.getHelpSectionKeys());
+    sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), ENVIRONMENT_SECTION);
+    cli.setHelpSectionKeys(sections);
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       if (e instanceof CliException c) {
         commandLine.getErr().println("clerk: " + c.getMessage());
@@ -68,7 +87,27 @@ public final class ClerkCli implements Runnable {
       }
       throw e;
     });
-    return cli.execute(args);
+    return cli;
+  }
+
+  /** The environment section: a two-column table picocli wraps, continuation lines in their column. */
+  private static String environment(CommandLine.Help help) {
+    if (help.commandSpec().parent() != null) {
+      return "";
+    }
+    int width = help.commandSpec().usageMessage().width();
+    int names = 27;
+    CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(help.colorScheme(),
+        new CommandLine.Help.Column(names, 2, CommandLine.Help.Column.Overflow.SPAN),
+        new CommandLine.Help.Column(width - names, 0, CommandLine.Help.Column.Overflow.WRAP));
+    ENVIRONMENT.forEach(row -> table.addRowValues(row));
+    return help.createHeading("%nEnvironment:%n") + table;
+  }
+
+  /** Groups of subcommands ({@code clerk sites}, {@code clerk db}) without one: usage to stderr, exit 2. */
+  static int groupUsage(CommandLine.Model.CommandSpec spec) {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 
   static ClerkSettings settings() {
@@ -80,7 +119,7 @@ public final class ClerkCli implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Runs the worker: the Temporal workers of the site pipelines and of OCR.",
-        "Starts embedded PostgreSQL and Temporal when CLERK_DATABASE_URL / TEMPORAL_ADDRESS are unset."
+        "Starts embedded PostgreSQL and Temporal when CLERK_DATABASE_URL and TEMPORAL_ADDRESS are unset."
       })
   static final class WorkerCommand implements Callable<Integer> {
     @Override
@@ -101,12 +140,12 @@ public final class ClerkCli implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Database schema.",
       subcommands = {DbCommand.Upgrade.class})
-  static final class DbCommand implements Runnable {
+  static final class DbCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-      spec.commandLine().usage(System.out);
+    public Integer call() {
+      return groupUsage(spec);
     }
 
     @Command(name = "upgrade", mixinStandardHelpOptions = true,

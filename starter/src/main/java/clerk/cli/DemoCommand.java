@@ -23,10 +23,11 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Generates sample sites (minutes and agendas; born-digital, scanned and one corrupt PDF) in",
-      "STORAGE_DIR, runs a worker with the embedded defaults (or uses the running one), starts every",
-      "site's pipeline, shows progress and ends with a per-site summary.",
-      "Exits 0 when every site completed."
+      "Runs sample sites through every stage and shows a per-site summary.",
+      "Generates sample sites (minutes and agendas; born-digital, scanned and one corrupt PDF) in"
+          + " STORAGE_DIR, runs a worker with the embedded defaults (or uses the running one), starts every"
+          + " site's pipeline, shows progress and ends with a per-site summary. Exits 0 when every site"
+          + " completed."
     })
 final class DemoCommand implements Callable<Integer> {
   static final List<String> SITES = List.of("alameda.ca.us", "berkeley.ca.us", "springfield.il.us");

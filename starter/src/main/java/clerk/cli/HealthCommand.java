@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
     name = "health",
     mixinStandardHelpOptions = true,
     description = {
-      "Asks the running worker how it is: database, Temporal, start-up reconciliation, the sites and",
-      "the last reconciliation run. Exit code 0 healthy, 1 degraded (stuck sites, sites that need an",
-      "operator, sites with work and no pipeline, skipped files, a reconciliation with errors, still",
-      "starting), 2 unhealthy (no worker, database or Temporal down)."
+      "Asks the running worker how it is: exit 0 healthy, 1 degraded, 2 unhealthy.",
+      "Database, Temporal, start-up reconciliation, the sites and the last reconciliation run. Degraded:"
+          + " stuck sites, sites that need an operator, sites with work and no pipeline, skipped files, a"
+          + " reconciliation with errors, still starting. Unhealthy: no worker, database or Temporal down."
     })
 final class HealthCommand implements Callable<Integer> {
   static final int HEALTHY = 0;

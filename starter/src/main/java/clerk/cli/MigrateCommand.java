@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
     name = "migrate-stuck-sites",
     mixinStandardHelpOptions = true,
     description = {
-      "For a STORAGE_DIR whose database state is missing or wrong (moved from another system):",
-      "registers every site folder and sets its document-level counters from disk (a document counts",
-      "once however many pages it has), and starts or signals the pipeline of every site with work when",
-      "a worker runs. Needs only the database; without a worker, pipelines start with the worker."
+      "Sets every site's state from disk, for a storage tree moved in from another system.",
+      "Registers every site folder of STORAGE_DIR and sets its document-level counters from disk (a"
+          + " document counts once however many pages it has), and starts or signals the pipeline of every"
+          + " site with work when a worker runs. Needs only the database; without a worker, pipelines start"
+          + " with the worker."
     })
 final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "report only: nothing written")

@@ -22,11 +22,11 @@ import picocli.CommandLine.Option;
     name = "reconcile-pipeline",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs one reconciliation now (the worker also runs it every 15 minutes and at start-up):",
-      "compares every site's storage folder and bundle with the database (new, changed, removed and",
-      "damaged documents, counters, page rows), repairs what differs, and signals or restarts the",
-      "pipelines of sites with work left. Exit code 1 when a site could not be reconciled or another",
-      "reconciliation was acting (nothing done)."
+      "Runs one reconciliation now (the worker also runs it every 15 minutes and at start-up).",
+      "Compares every site's storage folder and bundle with the database (new, changed, removed and"
+          + " damaged documents, counters, page rows), repairs what differs, and signals or restarts the"
+          + " pipelines of sites with work left. Exit code 1 when a site could not be reconciled or another"
+          + " reconciliation was acting (nothing done)."
     })
 final class ReconcileCommand implements Callable<Integer> {
   static final String RULE = "=".repeat(80);

@@ -15,9 +15,9 @@ import picocli.CommandLine.Parameters;
     name = "retry",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends failed documents back to the stage they failed and signals (or starts) the site's",
-      "pipeline, once what made them fail is fixed. A failed document whose PDF is replaced on disk",
-      "needs no retry: reconciliation runs it again on its own. Counters stay exact."
+      "Sends failed documents back to the stage they failed, once what made them fail is fixed.",
+      "Signals (or starts) the site's pipeline; counters stay exact. A failed document whose PDF is"
+          + " replaced on disk needs no retry: reconciliation runs it again on its own."
     })
 final class RetryCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "SUBDOMAIN", description = "sites whose failed documents to retry")

@@ -16,12 +16,12 @@ import picocli.CommandLine.Option;
       ScheduleCommand.Unpause.class,
       ScheduleCommand.Trigger.class
     })
-final class ScheduleCommand implements Runnable {
+final class ScheduleCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    return ClerkCli.groupUsage(spec);
   }
 
   abstract static class Action implements Callable<Integer> {

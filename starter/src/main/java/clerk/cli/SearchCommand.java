@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
     name = "search",
     mixinStandardHelpOptions = true,
     description = {
-      "Searches every site's published minutes and agendas (PostgreSQL full text): best matches first,",
-      "with a snippet and the page's link in its site's bundle. QUERY as in a web search engine:",
-      "\"a phrase\", or, -word."
+      "Searches every site's published minutes and agendas, best matches first.",
+      "PostgreSQL full text, with a snippet and the page's link in its site's bundle. QUERY as in a web"
+          + " search engine: \"a phrase\", or, -word."
     })
 final class SearchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "QUERY")

@@ -4,6 +4,7 @@ import clerk.activities.db.Database;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.storage.SiteStorage;
 import clerk.worker.ClerkSettings;
+import clerk.worker.EmbeddedDatabase;
 import clerk.worker.EmbeddedServices;
 import clerk.worker.PasswordFile;
 import clerk.workflows.Pipelines;
@@ -67,7 +68,14 @@ final class Services implements AutoCloseable {
           ? settings.databasePassword() : PasswordFile.read(Path.of(w.databasePasswordFile()));
       return settings.withDatabase(w.databaseUrl(), w.databaseUser(), password);
     }
-    embedded = EmbeddedServices.start(settings, true, false);
+    try {
+      embedded = EmbeddedServices.start(settings, true, false);
+    } catch (EmbeddedDatabase.InUseException e) {
+      // A worker holds it but has not written worker.json: it is starting (or another command runs).
+      throw new CliException(3, "the embedded PostgreSQL in " + settings.home()
+          + " is in use by another clerk process, most likely a worker that is still starting:"
+          + " try again when it is ready");
+    }
     return embedded.settings();
   }
 

@@ -12,12 +12,12 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Registers sites.",
     subcommands = {SitesCommand.Add.class, SitesCommand.Import.class})
-final class SitesCommand implements Runnable {
+final class SitesCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    return ClerkCli.groupUsage(spec);
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -42,8 +42,8 @@ final class SitesCommand implements Runnable {
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {
-        "Registers every site folder found in STORAGE_DIR and sets its document counters and stage",
-        "from disk: the same as 'clerk migrate-stuck-sites'."
+        "Registers every site folder found in STORAGE_DIR, counters and stage from disk.",
+        "The same as 'clerk migrate-stuck-sites'."
       })
   static final class Import implements Callable<Integer> {
     @Option(names = "--dry-run", description = "report only: nothing written")

@@ -14,9 +14,9 @@ import picocli.CommandLine.Parameters;
     name = "start",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts the pipeline of the given sites, or with --all of every registered site that has work:",
-      "not finished, or completed but changed on disk since (new, replaced or removed PDFs). A site",
-      "whose pipeline is running is left alone: there is never a second one."
+      "Starts the pipeline of the given sites, or of every registered site with work.",
+      "With --all: every site not finished, or completed but changed on disk since (new, replaced or"
+          + " removed PDFs). A site whose pipeline is running is left alone: there is never a second one."
     })
 final class StartCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "SUBDOMAIN", description = "sites to start")

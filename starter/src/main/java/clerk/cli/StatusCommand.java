@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows every site's stage and document counters, or one site in detail: counters per stage,",
-      "failed documents with their reasons, live progress and its workflow in the Temporal UI."
+      "Shows every site's stage and document counters, or one site in detail.",
+      "One site: counters per stage, failed documents with their reasons, live progress and its workflow"
+          + " in the Temporal UI."
     })
 final class StatusCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "SUBDOMAIN")

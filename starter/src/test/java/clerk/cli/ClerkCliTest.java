@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The CLI against a real embedded PostgreSQL in a temporary CLERK_HOME, no worker running. */
 class ClerkCliTest {
@@ -38,16 +42,20 @@ class ClerkCliTest {
     System.clearProperty("CLERK_EMBEDDED_DATABASE_PORT");
   }
 
-  record Run(int exit, String out) {}
+  record Run(int exit, String out, String err) {}
 
   static Run clerk(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     try {
-      return new Run(ClerkCli.execute(args), out.toString(StandardCharsets.UTF_8));
+      return new Run(ClerkCli.execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
-      System.setOut(original);
+      System.setOut(out);
+      System.setErr(err);
     }
   }
 
@@ -66,6 +74,91 @@ class ClerkCliTest {
   }
 
   @Test
+  void bareClerkIsAUsageErrorWithTheUsageOnStderr() {
+    Run run = clerk();
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("Usage: clerk").contains("Commands:");
+    Run group = clerk("sites");
+    assertThat(group.exit()).as("a group without its subcommand").isEqualTo(2);
+    assertThat(group.err()).contains("Usage: clerk sites");
+  }
+
+  @Test
+  void everyDescriptionIsWrappedByPicocliAndEverySummaryIsAWholeSentence() {
+    List<CommandLine> commands = new ArrayList<>();
+    collect(ClerkCli.commandLine(), commands);
+    for (CommandLine command : commands) {
+      String name = command.getCommandSpec().qualifiedName();
+      String[] description = command.getCommandSpec().usageMessage().description();
+      assertThat(description).as(name).isNotEmpty();
+      // Each element is a paragraph picocli wraps; a hand-wrapped line would end mid-sentence.
+      for (String paragraph : description) {
+        assertThat(paragraph.replaceAll("(%n)+$", "")).as(name + ": " + paragraph).endsWith(".");
+      }
+      for (CommandLine.Model.ArgSpec arg : command.getCommandSpec().args()) {
+        assertThat(arg.description()).as(name + " " + arg.paramLabel()).hasSizeLessThanOrEqualTo(1);
+      }
+    }
+  }
+
+  private static void collect(CommandLine command, List<CommandLine> into) {
+    into.add(command);
+    command.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, into));
+  }
+
+  @Test
+  void theHelpFitsItsWidthAndTheEnvironmentTableKeepsItsColumns() {
+    Run help = clerk("--help");
+    assertThat(help.exit()).isZero();
+    List<String> lines = help.out().lines().toList();
+    assertThat(lines).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+    int start = lines.indexOf("Environment:");
+    assertThat(start).isPositive();
+    int end = start + 1;
+    while (end < lines.size() && !lines.get(end).isEmpty()) {
+      end++;
+    }
+    List<String> environment = lines.subList(start + 1, end);
+    assertThat(environment).hasSizeGreaterThan(5).allSatisfy(line -> assertThat(line).startsWith("  "));
+    // A wrapped description continues in its column, not under the names.
+    assertThat(environment).anySatisfy(line -> assertThat(line).startsWith(" ".repeat(27)));
+    assertThat(help.out()).contains("  CLERK_HOME ").contains("Exit codes: 0 ok");
+  }
+
+  @Test
+  void completionPrintsPicocliScriptsForBashAndZsh() {
+    Run bash = clerk("completion", "bash");
+    assertThat(bash.exit()).isZero();
+    assertThat(bash.out()).contains("complete -F _complete_clerk").contains("reconcile-pipeline")
+        .contains("--dry-run");
+    Run zsh = clerk("completion", "zsh");
+    assertThat(zsh.exit()).isZero();
+    assertThat(zsh.out()).contains("bashcompinit");
+    assertThat(clerk("completion", "fish").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void theInstalledBashCompletionIsTheGeneratedOne() throws Exception {
+    // deploy/install.sh installs this file as /etc/bash_completion.d/clerk: regenerate it with
+    // `clerk completion bash > deploy/bash-completion/clerk` when the commands change.
+    assertThat(java.nio.file.Files.readString(Path.of("..", "deploy", "bash-completion", "clerk")))
+        .isEqualTo(CompletionCommand.script(ClerkCli.commandLine()));
+  }
+
+  @Test
+  void aCommandWhileTheWorkerIsStartingSaysSoInOneLineAndExitsThree() throws Exception {
+    // A starting worker holds its embedded PostgreSQL's data directory and has not written worker.json.
+    try (FileChannel channel = FileChannel.open(home.resolve("postgres.lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+      Run run = clerk("status");
+      assertThat(run.exit()).isEqualTo(3);
+      assertThat(run.err().lines()).singleElement().asString()
+          .startsWith("clerk: ").contains("still starting");
+    }
+  }
+
+  @Test
   void theLoggingConfigurationLoadsWithoutErrors() throws Exception {
     LoggerContext context = new LoggerContext();
     JoranConfigurator configurator = new JoranConfigurator();
@@ -73,6 +166,36 @@ class ClerkCliTest {
     configurator.doConfigure(ClerkCliTest.class.getResource("/logback.xml"));
     assertThat(context.getStatusManager().getCopyOfStatusList())
         .noneMatch(status -> status.getEffectiveLevel() >= Status.ERROR);
+  }
+
+  @Test
+  void commandsLogWarningsOnlyEachLineDated() throws Exception {
+    LoggerContext context = new LoggerContext();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(ClerkCliTest.class.getResource("/logback.xml"));
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    assertThat(root.getLevel()).as("no INFO lines from commands (the worker raises it)")
+        .isEqualTo(ch.qos.logback.classic.Level.WARN);
+    var appender = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+        root.getAppender("STDERR");
+    var event = new ch.qos.logback.classic.spi.LoggingEvent("test", root, ch.qos.logback.classic.Level.WARN,
+        "disk full", null, null);
+    String line = new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
+    assertThat(line).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} WARN .* - disk full\\R");
+  }
+
+  @Test
+  void theTemporalLoggersQuietedNameClassesOfTheSdkInUse() throws Exception {
+    LoggerContext context = new LoggerContext();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(ClerkCliTest.class.getResource("/logback.xml"));
+    List<String> configured = context.getLoggerList().stream()
+        .filter(logger -> logger.getLevel() != null && logger.getName().startsWith("io.temporal"))
+        .map(ch.qos.logback.classic.Logger::getName).toList();
+    // A renamed SDK class would leave its logger loud again (io.temporal.internal.worker.Poller did).
+    assertThat(configured).isNotEmpty().allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
   }
 
   @Test

@@ -39,10 +39,13 @@ public record ClerkSettings(
     String workerRole,
     String siteUrlTemplate,
     String deployGroup,
-    boolean pageImages) {
+    boolean pageImages,
+    String logFormat) {
 
   /** CLERK_WORKER_ROLE: {@code all} (site pipelines, reconciliation and OCR) or {@code ocr} (OCR only). */
   public static final List<String> ROLES = List.of("all", "ocr");
+  /** CLERK_LOG_FORMAT: {@code text} lines, or {@code json} (Spring Boot's structured logging, ECS). */
+  public static final List<String> LOG_FORMATS = List.of("text", "json");
 
   public ClerkSettings {
     if (siteOcrAtOnce < 1) {
@@ -51,11 +54,19 @@ public record ClerkSettings(
     if (!ROLES.contains(workerRole)) {
       throw new IllegalArgumentException("CLERK_WORKER_ROLE=" + workerRole + ": one of " + ROLES);
     }
+    if (!LOG_FORMATS.contains(logFormat)) {
+      throw new IllegalArgumentException("CLERK_LOG_FORMAT=" + logFormat + ": one of " + LOG_FORMATS);
+    }
   }
 
   /** An OCR-only worker: more OCR capacity on another machine, next to a full worker. */
   public boolean ocrOnly() {
     return workerRole.equals("ocr");
+  }
+
+  /** CLERK_LOG_FORMAT=json: one JSON object a line, for a log collector. */
+  public boolean jsonLogs() {
+    return logFormat.equals("json");
   }
 
   public static ClerkSettings fromEnvironment() {
@@ -107,7 +118,8 @@ public record ClerkSettings(
         or(get.apply("CLERK_SITE_URL"), DEFAULT_SITE_URL),
         // Unset: the default group (www-data where it can be given); set but empty: readable by everyone.
         System.getProperty("CLERK_DEPLOY_GROUP", env.get("CLERK_DEPLOY_GROUP")),
-        onOff("CLERK_PAGE_IMAGES", or(get.apply("CLERK_PAGE_IMAGES"), "off")));
+        onOff("CLERK_PAGE_IMAGES", or(get.apply("CLERK_PAGE_IMAGES"), "off")),
+        or(get.apply("CLERK_LOG_FORMAT"), "text").toLowerCase(Locale.ROOT));
   }
 
   private static boolean onOff(String name, String value) {
@@ -223,20 +235,20 @@ public record ClerkSettings(
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
         ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup, pageImages);
+        siteUrlTemplate, deployGroup, pageImages, logFormat);
   }
 
   public ClerkSettings withTemporal(String temporalAddress) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
         ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup, pageImages);
+        siteUrlTemplate, deployGroup, pageImages, logFormat);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
         ocrSlots, siteOcrAtOnce, httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup, pageImages);
+        siteUrlTemplate, deployGroup, pageImages, logFormat);
   }
 }

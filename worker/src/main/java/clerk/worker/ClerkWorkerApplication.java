@@ -39,6 +39,7 @@ public class ClerkWorkerApplication {
 
   /** Starts the worker and returns once it is ready. */
   public static Running start(ClerkSettings configured, String... args) {
+    WorkerLogging.start(configured);
     EmbeddedServices services = EmbeddedServices.start(configured, true, true);
     services.supervise();
     ClerkSettings settings = services.settings();
@@ -72,7 +73,7 @@ public class ClerkWorkerApplication {
   }
 
   static Map<String, Object> springProperties(ClerkSettings s) {
-    Map<String, Object> p = new HashMap<>();
+    Map<String, Object> p = new HashMap<>(WorkerLogging.springProperties(s));
     p.put("spring.temporal.connection.target", s.temporalAddress());
     p.put("spring.temporal.namespace", s.namespace());
     p.put("server.address", s.httpAddress());

@@ -62,6 +62,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.server = server;
   }
 
+  /** Another clerk process holds the data directory: a worker (perhaps still starting) or a command. */
+  public static final class InUseException extends IllegalStateException {
+    InUseException(Path dataDir) {
+      super("another clerk process is using the embedded PostgreSQL in " + dataDir
+          + " (is a clerk worker running? 'clerk status' talks to it)");
+    }
+  }
+
   /** Starts the server on {@code home/postgres}, creating it (and its password) at the first start. */
   public static EmbeddedDatabase start(Path home, int port) {
     Path dataDir = home.resolve("postgres");
@@ -224,8 +232,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
       if (lock == null) {
         channel.close();
-        throw new IllegalStateException("another clerk process is using the embedded PostgreSQL in "
-            + dataDir + " (is a clerk worker running? 'clerk status' talks to it)");
+        throw new InUseException(dataDir);
       }
       return lock;
     } catch (IOException e) {

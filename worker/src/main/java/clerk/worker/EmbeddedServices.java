@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,12 @@ public final class EmbeddedServices implements AutoCloseable {
       starter = new TestServicesStarter(true, 0);
       // Loopback only: the embedded server has no authentication (docs/operations.md).
       ServerBuilder<?> builder = NettyServerBuilder.forAddress(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.embeddedTemporalPort()));
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.embeddedTemporalPort()))
+          // The SDK's clients ping every 30 s (ServiceStubsOptions' keepAliveTime, never under 10 s),
+          // with or without calls; Netty's defaults (one ping in 5 min, none without calls) answer
+          // that with GOAWAY too_many_pings, dropping the worker's connection under load.
+          .permitKeepAliveTime(5, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true);
       GRPCServerHelper.registerServicesAndHealthChecks(starter.getServices(), builder);
       try {
         server = builder.build().start();
