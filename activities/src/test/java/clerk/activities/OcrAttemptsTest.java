@@ -203,7 +203,10 @@ class OcrAttemptsTest {
     String outcome = run(OcrSettings.defaults(), d, Duration.ofSeconds(3), Duration.ofSeconds(6), 40);
 
     assumeThat(outcome).as("a machine that OCRs 8 pages in 6 s times no attempt out").doesNotContain(" 8 tesseract");
-    assertThat(outcome).contains("resumed at page");
+    // The last attempt resumed after its predecessors' pages, or found the text that an attempt timed
+    // out just as it committed had left (an attempt commits only while Temporal has not given up on
+    // it as far as its last heartbeat knows): either way the successor finishes the document.
+    assertThat(outcome).containsAnyOf("resumed at page", "text already on disk");
     List<String> texts = storage.readPages(d);
     assertThat(texts).hasSize(8);
     for (int i = 0; i < 8; i++) {
