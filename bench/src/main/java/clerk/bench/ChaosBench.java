@@ -38,7 +38,8 @@ import java.util.stream.Stream;
 /**
  * bench/chaos: a 200-document workload over 8 sites (born-digital and scanned pages, a corrupt PDF per
  * site) on a worker in its own JVM, with the embedded PostgreSQL and Temporal, reconciling every
- * minute. The worker is SIGKILLed at random moments (some during its start-up reconciliation, some
+ * minute; four new documents arrive at a site before every other restart (a living site: there is
+ * work in every stage all along). The worker is SIGKILLed at random moments (some during its start-up reconciliation, some
  * while a reconciliation run acts, the rest anywhere in the pipeline), its PostgreSQL is frozen for a
  * minute once; then a worker runs to the end and every site is checked: counters = documents table =
  * disk = bundle, no partial folder, nothing counted twice, every failure with its reason, exactly the
@@ -72,6 +73,9 @@ public final class ChaosBench {
     Map<String, Integer> landed = new TreeMap<>();
     boolean frozen = false;
     for (int k = 1; k <= kills; k++) {
+      // A living workload: new meetings arrive while the worker is down (every other kill), so that
+      // kills keep landing in every stage instead of on finished sites.
+      String arrived = k > 1 && k % 2 == 0 ? " (" + arrive(settings.storageDir(), random, k, samples) + ")" : "";
       Process worker = startWorker(env, home.resolve("worker-" + k + ".log"));
       try {
         String where;
@@ -102,7 +106,7 @@ public final class ChaosBench {
           where = where + " (after the database froze 60 s)";
         }
         landed.merge(where, 1, Integer::sum);
-        System.out.printf("kill %2d: %s%n", k, where);
+        System.out.printf("kill %2d: %s%s%n", k, where, arrived);
       } finally {
         worker.destroyForcibly(); // SIGKILL
         worker.waitFor(30, TimeUnit.SECONDS);
@@ -155,6 +159,28 @@ public final class ChaosBench {
       }
     }
     return all;
+  }
+
+  /**
+   * Four new documents of one site, two born-digital and two scanned (2 to 4 pages), written while
+   * the worker is down; the start-up reconciliation finds them. Added to {@code samples}.
+   */
+  static String arrive(Path storage, Random random, int k, List<SampleDocument> samples) throws IOException {
+    String site = String.format("chaos%02d.example.org", 1 + random.nextInt(SITES));
+    for (int i = 0; i < 4; i++) {
+      String date = java.time.LocalDate.of(2025, 1, 1).plusDays(10L * k + i).toString();
+      Path pdf = storage.resolve(site).resolve("pdfs/Council").resolve(date + ".pdf");
+      Style style = i < 2 ? Style.DIGITAL : Style.SCANNED;
+      int pages = style == Style.DIGITAL ? 1 + random.nextInt(3) : 2 + random.nextInt(3);
+      List<String> lines = List.of("COUNCIL MINUTES " + date, "Moved by Councillor Ash, seconded by"
+          + " Councillor Birch, THAT item " + k + "-" + i + " be approved. Carried.");
+      SamplePdfs.write(pdf, java.util.stream.IntStream.range(0, pages)
+          .mapToObj(p -> new SamplePage(style, lines)).toList(), random.nextLong());
+      samples.add(new SampleDocument(site, "minutes", "Council", date, pdf,
+          java.util.Collections.nCopies(pages, String.join("\n", lines)), false,
+          style == Style.SCANNED ? pages : 0, List.of()));
+    }
+    return "4 documents arrived at " + site;
   }
 
   static Process startWorker(Map<String, String> env, Path log) throws IOException {

@@ -25,6 +25,12 @@ public class ClerkWorkerApplication {
 
     @Override
     public void close() {
+      // The workers stop polling and drain before the context closes the service stubs under them
+      // (closed first, every poll in flight fails with a WARN and a stack trace).
+      context.getBeanProvider(io.temporal.worker.WorkerFactory.class).ifAvailable(workers -> {
+        workers.shutdown();
+        workers.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      });
       context.close();
       // The Temporal workers have drained: no OCR activity holds an engine any more.
       DocumentOcr.closeIdleEngines();
