@@ -70,12 +70,7 @@ public final class OcrBench {
         run(work, "tesseract --version 2>&1 | head -1").trim(), "ocrmypdf " + run(work, "ocrmypdf --version").trim(),
         WorkerMemoryBench.loadAverage());
 
-    Map<String, String> env = new HashMap<>();
-    env.put("CLERK_HOME", work.resolve("clerk").toString());
-    env.put("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(ReconcileBench.freePort()));
-    env.put("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(ReconcileBench.freePort()));
-    env.put("CLERK_HTTP_PORT", "0");
-    env.put("CLERK_RECONCILE_INTERVAL", "off");
+    Map<String, String> env = ReconcileBench.workerEnv(work.resolve("clerk"));
     env.put("CLERK_OCR_SLOTS", String.valueOf(cores));
     Files.createDirectories(work.resolve("clerk"));
     Process worker = WorkerMemoryBench.clerk(clerkDir, work.resolve("clerk"), env, List.of("worker"))

@@ -56,12 +56,8 @@ public final class ReconcileBench {
     int idle = intArg(args, "--idle", 100);
     Path jar = Path.of("starter/target/clerk.jar").toAbsolutePath();
     Path home = Files.createTempDirectory("clerk-reconcile-bench");
-    Map<String, String> env = new HashMap<>();
-    env.put("CLERK_HOME", home.toString());
-    env.put("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(freePort()));
-    env.put("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(freePort()));
+    Map<String, String> env = workerEnv(home);
     env.put("CLERK_HTTP_PORT", String.valueOf(freePort()));
-    env.put("CLERK_RECONCILE_INTERVAL", "off");
     env.forEach(System::setProperty);
     ClerkSettings settings = ClerkSettings.fromEnvironment();
     List<String> names = new ArrayList<>();
@@ -306,6 +302,20 @@ public final class ReconcileBench {
       }
     }
     return fallback;
+  }
+
+  /**
+   * The environment of a worker of its own for a benchmark: its home, free ports for the embedded
+   * PostgreSQL and Temporal, any HTTP port, no scheduled reconciliation. Mutable, for the rest.
+   */
+  static Map<String, String> workerEnv(Path home) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("CLERK_HOME", home.toString());
+    env.put("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(freePort()));
+    env.put("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(freePort()));
+    env.put("CLERK_HTTP_PORT", "0");
+    env.put("CLERK_RECONCILE_INTERVAL", "off");
+    return env;
   }
 
   static int freePort() throws IOException {

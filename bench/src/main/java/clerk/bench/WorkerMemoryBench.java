@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,12 +31,7 @@ public final class WorkerMemoryBench {
     int slots = ReconcileBench.intArg(args, "--slots", 2);
     Path root = Path.of(stringArg(args, "--clerk", ".")).toAbsolutePath().normalize();
     Path home = Files.createTempDirectory("clerk-memory-bench");
-    Map<String, String> env = new HashMap<>();
-    env.put("CLERK_HOME", home.toString());
-    env.put("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(ReconcileBench.freePort()));
-    env.put("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(ReconcileBench.freePort()));
-    env.put("CLERK_HTTP_PORT", "0");
-    env.put("CLERK_RECONCILE_INTERVAL", "off");
+    Map<String, String> env = ReconcileBench.workerEnv(home);
     env.put("CLERK_OCR_SLOTS", String.valueOf(slots));
     Path storage = home.resolve("storage");
 

@@ -59,9 +59,8 @@ class SitePipelineReplayTest {
 
   @Test
   void recordedRunThatContinuedAsNewWithBatchesRunningReplays() throws Exception {
-    String history = read(CONTINUED_HISTORY);
-    assertThat(history).contains("EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW", "batchDone");
-    WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
+    replays(CONTINUED_HISTORY, SitePipelineWorkflowImpl.class, "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW",
+        "batchDone");
   }
 
   @Test
@@ -75,16 +74,19 @@ class SitePipelineReplayTest {
 
   @Test
   void recordedBatchWithALongDocumentInRangesReplays() throws Exception {
-    String history = read(RANGES_BATCH_HISTORY);
-    assertThat(history).contains("OcrPages", "CommitPages");
-    WorkflowReplayer.replayWorkflowExecution(history, DocumentBatchWorkflowImpl.class);
+    replays(RANGES_BATCH_HISTORY, DocumentBatchWorkflowImpl.class, "OcrPages", "CommitPages");
   }
 
   @Test
   void recordedBatchReadingTextLayersInOneActivityReplays() throws Exception {
-    String history = read(TEXT_LAYERS_BATCH_HISTORY);
-    assertThat(history).contains("OcrDocuments", "\"OcrDocument\"");
-    WorkflowReplayer.replayWorkflowExecution(history, DocumentBatchWorkflowImpl.class);
+    replays(TEXT_LAYERS_BATCH_HISTORY, DocumentBatchWorkflowImpl.class, "OcrDocuments", "\"OcrDocument\"");
+  }
+
+  /** Replays a recorded history, after checking it holds what makes it worth keeping. */
+  private static void replays(String resource, Class<?> workflow, String... holds) throws Exception {
+    String history = read(resource);
+    assertThat(history).contains(holds);
+    WorkflowReplayer.replayWorkflowExecution(history, workflow);
   }
 
   @Test
@@ -268,16 +270,8 @@ class SitePipelineReplayTest {
           .run(PipelineInput.of(SITE, 4));
       assertThat(result.note()).isEqualTo("6 documents, none failed");
       io.temporal.common.WorkflowExecutionHistory pipeline = client.fetchHistory(workflowId);
-      for (io.temporal.api.history.v1.HistoryEvent event : pipeline.getEvents()) {
-        if (event.hasChildWorkflowExecutionStartedEventAttributes()) {
-          String child = event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId();
-          String batch = client.fetchHistory(child).toJson(true);
-          if (batch.contains("OcrPages")) {
-            return List.of(pipeline.toJson(true), batch);
-          }
-        }
-      }
-      throw new AssertionError("no OCR batch with page ranges");
+      return List.of(pipeline.toJson(true),
+          batchHistory(client, pipeline, "OcrPages").orElseThrow(() -> new AssertionError("no OCR batch with page ranges")));
     }
   }
 
@@ -298,17 +292,24 @@ class SitePipelineReplayTest {
               WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.PIPELINE).setWorkflowId(workflowId).build())
           .run(PipelineInput.of(SITE, 4));
       assertThat(result.note()).isEqualTo("6 documents, none failed");
-      for (io.temporal.api.history.v1.HistoryEvent event : client.fetchHistory(workflowId).getEvents()) {
-        if (event.hasChildWorkflowExecutionStartedEventAttributes()) {
-          String child = event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId();
-          String batch = client.fetchHistory(child).toJson(true);
-          if (batch.contains("OcrDocuments") && batch.contains("\"OcrDocument\"")) {
-            return batch;
-          }
+      return batchHistory(client, client.fetchHistory(workflowId), "OcrDocuments", "\"OcrDocument\"")
+          .orElseThrow(() -> new AssertionError("no OCR batch ran both text layers and a scan"));
+    }
+  }
+
+  /** The history (JSON) of the first document batch the pipeline started that holds every one of {@code holds}. */
+  private static java.util.Optional<String> batchHistory(WorkflowClient client,
+      io.temporal.common.WorkflowExecutionHistory pipeline, String... holds) {
+    for (io.temporal.api.history.v1.HistoryEvent event : pipeline.getEvents()) {
+      if (event.hasChildWorkflowExecutionStartedEventAttributes()) {
+        String child = event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId();
+        String batch = client.fetchHistory(child).toJson(true);
+        if (java.util.Arrays.stream(holds).allMatch(batch::contains)) {
+          return java.util.Optional.of(batch);
         }
       }
-      throw new AssertionError("no OCR batch ran both text layers and a scan");
     }
+    return java.util.Optional.empty();
   }
 
   /** Workers on both task queues over a fake site of three documents, as the worker has them. */

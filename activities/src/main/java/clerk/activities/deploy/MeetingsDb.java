@@ -280,9 +280,20 @@ final class MeetingsDb implements AutoCloseable {
 
   /** Takes a document's rows out (its FTS entries go with them, by trigger). */
   void removeDocument(Document d) throws SQLException {
+    deleteMeetingRows(d.table(), d);
+    if ("minutes".equals(d.table())) {
+      deleteMeetingRows("attendance", d);
+    }
+    try (PreparedStatement bookkeeping = sqlite.prepareStatement("DELETE FROM _clerk_documents WHERE document_id = ?")) {
+      bookkeeping.setString(1, d.key(scope));
+      bookkeeping.executeUpdate();
+    }
+  }
+
+  /** Deletes the rows of the document's meeting and date (and site, across sites) from {@code table}. */
+  private void deleteMeetingRows(String table, Document d) throws SQLException {
     String where = scope == Scope.ALL_SITES ? "subdomain = ? AND meeting = ? AND date = ?" : "meeting = ? AND date = ?";
-    try (PreparedStatement s = sqlite.prepareStatement("DELETE FROM " + d.table() + " WHERE " + where);
-        PreparedStatement bookkeeping = sqlite.prepareStatement("DELETE FROM _clerk_documents WHERE document_id = ?")) {
+    try (PreparedStatement s = sqlite.prepareStatement("DELETE FROM " + table + " WHERE " + where)) {
       int i = 1;
       if (scope == Scope.ALL_SITES) {
         s.setString(i++, d.subdomain());
@@ -290,19 +301,6 @@ final class MeetingsDb implements AutoCloseable {
       s.setString(i++, d.meeting());
       s.setString(i, d.date());
       s.executeUpdate();
-      bookkeeping.setString(1, d.key(scope));
-      bookkeeping.executeUpdate();
-    }
-    if ("minutes".equals(d.table())) {
-      try (PreparedStatement s = sqlite.prepareStatement("DELETE FROM attendance WHERE " + where)) {
-        int i = 1;
-        if (scope == Scope.ALL_SITES) {
-          s.setString(i++, d.subdomain());
-        }
-        s.setString(i++, d.meeting());
-        s.setString(i, d.date());
-        s.executeUpdate();
-      }
     }
   }
 
