@@ -127,6 +127,13 @@ final class BundleSync {
       }
     } finally {
       reader.shutdownNow();
+      // A read in flight (this thread failed while the next batch was being read) must end before
+      // the caller ends the connection's transaction and hands it back to the pool.
+      try {
+        reader.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (bulk) {
       meetings.endBulk();
