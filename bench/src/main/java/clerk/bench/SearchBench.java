@@ -36,7 +36,9 @@ import org.postgresql.copy.CopyManager;
  * one word within one site. PostgreSQL ranks a query matching more than 1,000 pages among its 1,000
  * newest matches (as clerk's search does); FTS5 ranks all its matches by bm25.
  *
- * <p>Usage: bench/search/run [--pages 500000] [--sites 500] [--queries 200]
+ * <p>Usage: bench/search/run [--pages 500000] [--sites 500] [--queries 200] [--data DIR]
+ * (--data: keep the generated databases in DIR and reuse them on the next run with the same sizes; the
+ * load takes minutes at 500,000 pages)
  */
 public final class SearchBench {
   private static final int VOCABULARY = 30_000;
@@ -55,19 +57,38 @@ public final class SearchBench {
     int queries = DeployBench.intArg(args, "--queries", 200);
     System.out.printf("clerk search benchmark: %,d pages over %d sites, %d queries, %d cores, load %s%n",
         pages, sites, queries, Runtime.getRuntime().availableProcessors(), DeployBench.load());
-    Path work = Files.createTempDirectory("clerk-search-bench");
+    String data = WorkerMemoryBench.stringArg(args, "--data", null);
+    Path work = data == null ? Files.createTempDirectory("clerk-search-bench") : Files.createDirectories(Path.of(data));
+    Path loaded = work.resolve("loaded");
+    Path samplesFile = work.resolve("samples.tsv");
+    String sizes = pages + " " + sites;
+    boolean reuse = data != null && Files.exists(loaded) && Files.readString(loaded).equals(sizes);
     String[] words = vocabulary();
     double[] zipf = zipf(words.length);
+    if (!reuse) {
+      Files.deleteIfExists(loaded);
+      Files.deleteIfExists(work.resolve("fts5.db"));
+    }
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg"))
-            .setCleanDataDirectory(true).setServerConfig("shared_buffers", "512MB")
+            .setCleanDataDirectory(!reuse).setServerConfig("shared_buffers", "512MB")
             .setServerConfig("work_mem", "32MB").start();
         HikariDataSource db = Database.connect(pg.getJdbcUrl("postgres", "postgres"), null, null, 4);
         Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + work.resolve("fts5.db"))) {
       Database.migrate(db);
-      long t = System.nanoTime();
-      List<String[]> samples = load(db, sqlite, pages, sites, words, zipf);
-      System.out.printf("generated and loaded (PostgreSQL with its GIN index, SQLite FTS5) in %.0f s%n",
-          DeployBench.seconds(t));
+      List<String[]> samples;
+      if (reuse) {
+        samples = Files.readAllLines(samplesFile).stream().map(l -> l.split("\t", -1)).toList();
+        System.out.printf("reusing the pages loaded in %s%n", work);
+      } else {
+        long t = System.nanoTime();
+        samples = load(db, sqlite, pages, sites, words, zipf);
+        System.out.printf("generated and loaded (PostgreSQL with its GIN index, SQLite FTS5) in %.0f s%n",
+            DeployBench.seconds(t));
+        if (data != null) {
+          Files.write(samplesFile, samples.stream().map(x -> String.join("\t", x)).toList());
+          Files.writeString(loaded, sizes);
+        }
+      }
 
       List<Q> qs = queries(queries, sites, words, samples, new Random(7));
       PageSearch search = new PageSearch(db);
@@ -109,7 +130,9 @@ public final class SearchBench {
       }
       System.out.printf("load at the end: %s%n", DeployBench.load());
     } finally {
-      ReconcileBench.deleteTree(work);
+      if (data == null) {
+        ReconcileBench.deleteTree(work);
+      }
     }
   }
 
