@@ -134,7 +134,7 @@ public final class ReconciliationRuns {
 
   /** One page of the sites whose pipeline the run is to signal or start. */
   public List<SiteReconciliation> sitesToResume(long runId, int offset, int limit) {
-    return sites(runId, " AND action IN ('SIGNALLED', 'RESTARTED')", offset, limit);
+    return sites(runId, " AND lower(action) IN ('signalled', 'restarted')", offset, limit);
   }
 
   private List<SiteReconciliation> sites(long runId, String where, int offset, int limit) {

@@ -245,9 +245,9 @@ public class ReconciliationActivitiesImpl implements ReconciliationActivities {
     SiteReconciliation result = new SiteReconciliation(site, reason,
         name(repair.before().currentStage()), stage.dbName(), repair.before().counters(),
         repair.after().counters(), repair.pdfs(), repair.texts(), repair.partial(), repair.repairs(),
-        action.name(), detail);
+        action.label(), detail);
     log.info("{}{}: {}{}{}", request.dryRun() ? "[dry run] " : "", site, detail,
-        action == Action.SIGNALLED || action == Action.RESTARTED ? "; to " + action.name().toLowerCase() : "",
+        action == Action.SIGNALLED || action == Action.RESTARTED ? "; to " + action.label() : "",
         repaired ? "; repaired " + String.join(", ", repair.repairs()) : "");
     return result;
   }

@@ -142,7 +142,9 @@ class ReconciliationRunsTest {
       assertThat(s.subdomain()).isEqualTo("c.example.org");
       assertThat(s.repairs()).containsExactly("ocr_total: 0 → 1");
     });
-    assertThat(runs.sites(lease.runId(), 0, 10).get(1).action()).isEqualTo("SIGNALLED");
+    // Recorded in the old spelling ("SIGNALLED"): read back as docs/api.md spells actions, and resumed.
+    assertThat(runs.sites(lease.runId(), 0, 10).get(1).action()).isEqualTo("signalled");
+    assertThat(runs.sitesToResume(lease.runId(), 0, 10)).hasSize(3);
   }
 
   static SiteReconciliation site(String subdomain, String action) {
