@@ -137,14 +137,16 @@ final class ReconcileCommand implements Callable<Integer> {
       System.out.println("Nothing was done; run it again when that run has finished.");
       return;
     }
-    System.out.println("Compared " + report.scanned() + " sites with their storage; " + report.examined()
-        + " needed attention:");
+    System.out.println("Compared " + plural(report.scanned(), "site") + " with their storage; " + report.examined()
+        + (report.examined() == 1 ? " needs" : " need") + (report.dryRun() ? "" : "ed") + " attention"
+        + (report.examined() > 0 ? ":" : "."));
     System.out.println();
     long[] recovered = {0};
     forEachSite(runs, report, s -> {
       System.out.println("  " + s.subdomain() + ": " + line(s, report.dryRun()) + "  [" + s.reason() + "]");
+      // Each repair says what was done, or in a dry run what would be ("would be sent back to OCR").
       for (String repair : s.repairs()) {
-        System.out.println("      " + (report.dryRun() ? "would repair " : "repaired ") + repair);
+        System.out.println("      " + repair);
       }
       // Recovered: its pipeline was signalled or restarted, or its state was repaired to completed.
       if (s.is(SiteReconciliation.Action.SIGNALLED) || s.is(SiteReconciliation.Action.RESTARTED)
@@ -155,13 +157,17 @@ final class ReconcileCommand implements Callable<Integer> {
     if (report.examined() > 0) {
       System.out.println();
     }
-    System.out.println((report.dryRun() ? "Would recover " : "Recovered ") + recovered[0] + " "
-        + (recovered[0] == 1 ? "site" : "sites")
+    System.out.println((report.dryRun() ? "Would recover " : "Recovered ") + plural(recovered[0], "site")
         + (report.allFailed() > 0 ? " (" + report.allFailed() + " with every document failed: see"
             + " 'clerk status SITE', then 'clerk retry SITE')" : "")
-        + (report.errorCount() == 0 ? "" : "; " + report.errorCount() + " errors"));
+        + (report.errorCount() == 0 ? "" : "; " + plural(report.errorCount(), "error")));
     for (String error : report.errors()) {
       System.out.println("  error: " + error);
     }
+  }
+
+  /** "1 site", "2 sites". */
+  static String plural(long count, String word) {
+    return count + " " + word + (count == 1 ? "" : "s");
   }
 }
