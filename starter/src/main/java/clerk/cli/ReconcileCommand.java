@@ -2,16 +2,16 @@ package clerk.cli;
 
 import clerk.activities.storage.SiteStorage;
 import clerk.worker.Reconciliations;
+import clerk.worker.api.ReconciliationRunJson;
 import clerk.workflows.ReconciliationReport;
 import clerk.workflows.ReconciliationRequest;
 import clerk.workflows.SiteReconciliation;
 import clerk.activities.db.ReconciliationRuns;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.client.WorkflowFailedException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -41,7 +41,7 @@ final class ReconcileCommand implements Callable<Integer> {
   @Option(names = "--site", paramLabel = "SUBDOMAIN", description = "only this site, stuck or not")
   String site;
 
-  @Option(names = "--json", description = "the report as JSON")
+  @Option(names = "--json", description = "the report as JSON (docs/api.md)")
   boolean json;
 
   @Override
@@ -73,10 +73,10 @@ final class ReconcileCommand implements Callable<Integer> {
       }
       ReconciliationRuns runs = new ReconciliationRuns(services.repository().dataSource());
       if (json) {
-        ObjectNode out = JSON.valueToTree(report);
-        ArrayNode sites = out.putArray("sites");
-        forEachSite(runs, report, s -> sites.add(JSON.valueToTree(s)));
-        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        List<SiteReconciliation> sites = new ArrayList<>();
+        forEachSite(runs, report, sites::add);
+        System.out.println(JSON.writerWithDefaultPrettyPrinter()
+            .writeValueAsString(ReconciliationRunJson.of(report, sites)));
       } else {
         print(report, runs);
       }
@@ -148,9 +148,7 @@ final class ReconcileCommand implements Callable<Integer> {
       for (String repair : s.repairs()) {
         System.out.println("      " + repair);
       }
-      // Recovered: its pipeline was signalled or restarted, or its state was repaired to completed.
-      if (s.is(SiteReconciliation.Action.SIGNALLED) || s.is(SiteReconciliation.Action.RESTARTED)
-          || (s.is(SiteReconciliation.Action.COMPLETED) && s.repaired())) {
+      if (ReconciliationRunJson.recovered(s)) {
         recovered[0]++;
       }
     });

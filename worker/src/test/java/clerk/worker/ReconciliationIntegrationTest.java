@@ -195,7 +195,8 @@ class ReconciliationIntegrationTest {
     assertThat(status.get("status").asText()).isEqualTo("success");
     assertThat(status.get("timestamp").asText()).isNotEmpty();
     assertThat(status.get("results").get("trigger").asText()).isEqualTo("cli");
-    assertThat(status.get("results").has("sitesRepaired")).isTrue();
+    assertThat(status.get("results").has("repaired")).isTrue();
+    assertThat(status.get("results").get("dry_run").asBoolean()).isFalse();
     assertThat(status.get("errors").isArray()).isTrue();
     assertThat(status.get("uptime").asLong()).isPositive();
 

@@ -145,6 +145,8 @@ class ReconciliationRunsTest {
     // Recorded in the old spelling ("SIGNALLED"): read back as docs/api.md spells actions, and resumed.
     assertThat(runs.sites(lease.runId(), 0, 10).get(1).action()).isEqualTo("signalled");
     assertThat(runs.sitesToResume(lease.runId(), 0, 10)).hasSize(3);
+    assertThat(last.report().errorCount()).isEqualTo(1);
+    assertThat(last.report().dryRun()).isFalse();
   }
 
   static SiteReconciliation site(String subdomain, String action) {
