@@ -40,6 +40,11 @@ function siteLink(subdomain) {
   return link("#site=" + encodeURIComponent(subdomain), subdomain);
 }
 
+// A stage's counters of a site, from its fields ocr_total, ocr_completed, ocr_failed, …
+function stageCounts(site, stage) {
+  return { total: site[stage + "_total"], completed: site[stage + "_completed"], failed: site[stage + "_failed"] };
+}
+
 function counters(c) {
   const text = c.completed + "/" + c.total + (c.failed ? " (" + c.failed + " failed)" : "");
   return el("td", text, c.failed ? "failed" : "");
@@ -74,45 +79,45 @@ async function getJson(url) {
 }
 
 function showOverview(d) {
-  document.getElementById("generated").textContent = "as of " + when(d.generatedAt);
-  fill("by-stage", Object.entries(d.sitesByStage).map(([stage, n]) => row([stage, el("td", n, "num")])));
+  document.getElementById("generated").textContent = "as of " + when(d.generated_at);
+  fill("by-stage", Object.entries(d.sites_by_stage).map(([stage, n]) => row([stage, el("td", n, "num")])));
   document.getElementById("stuck-rule").textContent =
-    "work left, no progress for more than " + d.staleThresholdHours + " h" +
-    (d.stuck > d.stuckSites.length ? " (" + d.stuck + " in all; the longest stuck shown)" : "");
-  fill("stuck", d.stuckSites.map(s =>
-    row([cell(siteLink(s.subdomain)), s.stage, el("td", s.hoursStuck + " h", "stuck")])), "none");
+    "work left, no progress for more than " + d.stale_threshold_hours + " h" +
+    (d.stuck > d.stuck_sites.length ? " (" + d.stuck + " in all; the longest stuck shown)" : "");
+  fill("stuck", d.stuck_sites.map(s =>
+    row([cell(siteLink(s.subdomain)), s.current_stage, el("td", s.hours_stuck + " h", "stuck")])), "none");
   fill("failure-rates", STAGES.map(stage => {
-    const r = d.failureRates[stage];
+    const r = d.failure_rates[stage];
     return row([stage, el("td", (100 * r.rate).toFixed(1) + " %", r.failed ? "failed num" : "num"),
       el("td", r.failed + " of " + r.total, "muted")]);
   }));
   const rec = document.getElementById("reconciliation");
   rec.replaceChildren();
-  const r = d.lastReconciliation;
+  const r = d.last_reconciliation;
   const facts = r
-    ? [["status", r.status], ["finished", when(r.finishedAt)], ["trigger", r.trigger],
+    ? [["status", r.status], ["finished", when(r.finished_at)], ["trigger", r.trigger],
       ["compared", r.scanned], ["examined", r.examined], ["repaired", r.repaired], ["signalled", r.signalled],
-      ["restarted", r.restarted], ["all failed", r.allFailed], ["errors", r.errors.join("; ") || "none"]]
+      ["restarted", r.restarted], ["all failed", r.all_failed], ["errors", r.errors.join("; ") || "none"]]
     : [["status", "never run"]];
   for (const [k, v] of facts) {
     const bad = (k === "status" && r && v !== "success") || (k === "errors" && v !== "none");
     rec.append(el("dt", k), el("dd", v, bad ? "failed" : ""));
   }
-  fill("needs-operator", d.needsOperatorSites.map(s =>
+  fill("needs-operator", d.needs_operator_sites.map(s =>
     row([cell(siteLink(s.subdomain)), el("td", s.detail, "reason")])), "none");
-  fill("without-pipeline", d.withoutPipeline === "unknown" || d.withoutPipeline === null
+  fill("without-pipeline", d.without_pipeline === "unknown" || d.without_pipeline === null
     ? [row([el("td", "unknown: Temporal cannot be reached", "failed")])]
-    : d.withoutPipelineSites.map(s => row([cell(siteLink(s.subdomain)), s.stage, ago(s.updatedAt)])), "none");
-  fill("storage-problems", d.storageProblemSites.map(s =>
+    : d.without_pipeline_sites.map(s => row([cell(siteLink(s.subdomain)), s.current_stage, ago(s.updated_at)])), "none");
+  fill("storage-problems", d.storage_problem_sites.map(s =>
     row([cell(siteLink(s.subdomain)), el("td", s.detail, "reason")])), "none");
-  const first = d.page * d.pageSize;
-  document.getElementById("sites-range").textContent = d.sitesTotal
-    ? (first + 1) + "–" + (first + d.sites.length) + " of " + d.sitesTotal : "";
+  const first = d.page * d.page_size;
+  document.getElementById("sites-range").textContent = d.sites_total
+    ? (first + 1) + "–" + (first + d.sites.length) + " of " + d.sites_total : "";
   pagerLink("sites-prev", d.page > 0 ? d.page - 1 : null);
-  pagerLink("sites-next", first + d.sites.length < d.sitesTotal ? d.page + 1 : null);
+  pagerLink("sites-next", first + d.sites.length < d.sites_total ? d.page + 1 : null);
   fill("sites", d.sites.map(s => {
-    const tr = row([cell(siteLink(s.subdomain), el("div", s.name, "muted")), s.stage,
-      ...STAGES.map(st => counters(s.counters[st])), ago(s.updatedAt),
+    const tr = row([cell(siteLink(s.subdomain), el("div", s.name, "muted")), s.current_stage,
+      ...STAGES.map(st => counters(stageCounts(s, st))), ago(s.updated_at),
       cell(link(s.workflow, "Temporal UI", true))]);
     tr.className = "click";
     tr.addEventListener("click", e => {
@@ -120,35 +125,35 @@ function showOverview(d) {
     });
     return tr;
   }), "no sites yet");
-  fill("recent-failures", d.recentFailures.map(f =>
-    row([cell(siteLink(f.subdomain)), f.documentId, f.stage, el("td", f.error, "reason")])), "none");
+  fill("recent-failures", d.recent_failures.map(f =>
+    row([cell(siteLink(f.subdomain)), f.document_id, f.stage, el("td", f.error, "reason")])), "none");
 }
 
 function showSite(s) {
   document.getElementById("generated").textContent = "as of " + when(new Date().toISOString());
   document.getElementById("site-name").textContent =
-    s.subdomain + (s.name ? " — " + s.name : "") + " (" + s.stage + ")";
+    s.subdomain + (s.name ? " — " + s.name : "") + " (" + s.current_stage + ")";
   document.getElementById("site-workflow").href = s.workflow;
   document.getElementById("site-running").textContent = s.running
-    ? "running: " + String(s.running.stage).toLowerCase() + ", " + s.running.inFlight.length +
-      (s.running.inFlight.length === 1 ? " document" : " documents") + " in flight" +
+    ? "running: " + s.running.stage + ", " + s.running.in_flight.length +
+      (s.running.in_flight.length === 1 ? " document" : " documents") + " in flight" +
       (s.running.note ? "; " + s.running.note : "")
     : "no pipeline running" + (s.note ? "; note: " + s.note : "") +
-      (s.completedAt ? "; completed " + when(s.completedAt) : "");
+      (s.completed_at ? "; completed " + when(s.completed_at) : "");
   const lastError = document.getElementById("site-last-error");
-  lastError.hidden = !s.lastError;
-  lastError.textContent = s.lastError
-    ? "last error (" + s.lastError.stage + ", " + when(s.lastError.at) + "): " + s.lastError.message : "";
+  lastError.hidden = !s.last_error;
+  lastError.textContent = s.last_error
+    ? "last error (" + s.last_error.stage + ", " + when(s.last_error.at) + "): " + s.last_error.message : "";
   fill("site-counters", STAGES.map(st => {
-    const c = s.counters[st];
+    const c = stageCounts(s, st);
     return row([st, el("td", c.total, "num"), el("td", c.completed, "num"),
       el("td", c.failed, c.failed ? "failed num" : "num")]);
   }));
-  fill("site-failed", s.failedDocuments.map(f =>
-    row([f.documentId, f.stage, el("td", f.error, "reason")])), "none");
-  fill("site-storage-problems", s.storageProblems.map(p => row([el("td", p, "reason")])), "none");
-  fill("site-page-warnings", s.pageWarnings.warnings.map(w =>
-    row([w.documentId, el("td", w.page || "", "num"), el("td", w.warning, "reason")])), "none");
+  fill("site-failed", s.failed_documents.map(f =>
+    row([f.document_id, f.stage, el("td", f.error, "reason")])), "none");
+  fill("site-storage-problems", s.storage_problems.map(p => row([el("td", p, "reason")])), "none");
+  fill("site-page-warnings", s.page_warnings.warnings.map(w =>
+    row([w.document_id, el("td", w.page || "", "num"), el("td", w.warning, "reason")])), "none");
 }
 
 // #search=QUERY&page=N: the words, and the page of results (from 1).
@@ -159,10 +164,10 @@ function searchHash(query, page) {
 function showSearch(r) {
   document.getElementById("generated").textContent = "as of " + when(new Date().toISOString());
   document.getElementById("search-q").value = r.query;
-  const first = (r.page - 1) * r.pageSize;
+  const first = (r.page - 1) * r.page_size;
   document.getElementById("search-summary").textContent = r.hits.length
     ? "“" + r.query + "”: " + (first + 1) + "–" + (first + r.hits.length) + " of " +
-      (r.totalIsExact ? r.total : "more than " + r.total)
+      (r.total_is_exact ? r.total : "more than " + r.total)
     : "“" + r.query + "”: no published page matches";
   document.getElementById("search-results").replaceChildren(...r.hits.map(h => {
     const li = el("li");
@@ -171,7 +176,7 @@ function showSearch(r) {
     const snippet = el("div", null, "snippet");
     snippet.append(...h.snippet.map(f => f.match ? el("mark", f.text) : document.createTextNode(f.text)));
     const links = el("div", null, "muted");
-    links.append(link(h.url, "page in the published site", true), " · ", link(h.pageImage, "page image", true));
+    links.append(link(h.url, "page in the published site", true), " · ", link(h.page_image, "page image", true));
     li.append(where, snippet, links);
     return li;
   }));

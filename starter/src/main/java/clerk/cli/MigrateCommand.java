@@ -49,7 +49,7 @@ final class MigrateCommand implements Callable<Integer> {
       // older state must never finish the site over what this import registered.
       Pipelines pipelines = !dryRun && services.hasTemporal() ? services.pipelines() : null;
       List<String> sites = storage.listSites();
-      System.out.println("Found " + sites.size() + " sites in " + storage.root());
+      System.out.println("Found " + ReconcileCommand.plural(sites.size(), "site") + " in " + storage.root());
       System.out.println();
       int migrated = 0;
       int errors = 0;
@@ -76,8 +76,8 @@ final class MigrateCommand implements Callable<Integer> {
         }
       }
       System.out.println();
-      System.out.println((dryRun ? "Would migrate " : "Migrated ") + migrated + " sites"
-          + (errors == 0 ? "" : "; " + errors + " errors"));
+      System.out.println((dryRun ? "Would migrate " : "Migrated ") + ReconcileCommand.plural(migrated, "site")
+          + (errors == 0 ? "" : "; " + ReconcileCommand.plural(errors, "error")));
       if (!dryRun) {
         System.out.println();
         System.out.println("Migration complete!");

@@ -2,16 +2,16 @@ package clerk.cli;
 
 import clerk.activities.storage.SiteStorage;
 import clerk.worker.Reconciliations;
+import clerk.worker.api.ReconciliationRunJson;
 import clerk.workflows.ReconciliationReport;
 import clerk.workflows.ReconciliationRequest;
 import clerk.workflows.SiteReconciliation;
 import clerk.activities.db.ReconciliationRuns;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.client.WorkflowFailedException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -41,7 +41,7 @@ final class ReconcileCommand implements Callable<Integer> {
   @Option(names = "--site", paramLabel = "SUBDOMAIN", description = "only this site, stuck or not")
   String site;
 
-  @Option(names = "--json", description = "the report as JSON")
+  @Option(names = "--json", description = "the report as JSON (docs/api.md)")
   boolean json;
 
   @Override
@@ -73,10 +73,10 @@ final class ReconcileCommand implements Callable<Integer> {
       }
       ReconciliationRuns runs = new ReconciliationRuns(services.repository().dataSource());
       if (json) {
-        ObjectNode out = JSON.valueToTree(report);
-        ArrayNode sites = out.putArray("sites");
-        forEachSite(runs, report, s -> sites.add(JSON.valueToTree(s)));
-        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        List<SiteReconciliation> sites = new ArrayList<>();
+        forEachSite(runs, report, sites::add);
+        System.out.println(JSON.writerWithDefaultPrettyPrinter()
+            .writeValueAsString(ReconciliationRunJson.of(report, sites)));
       } else {
         print(report, runs);
       }
@@ -137,31 +137,35 @@ final class ReconcileCommand implements Callable<Integer> {
       System.out.println("Nothing was done; run it again when that run has finished.");
       return;
     }
-    System.out.println("Compared " + report.scanned() + " sites with their storage; " + report.examined()
-        + " needed attention:");
+    System.out.println("Compared " + plural(report.scanned(), "site") + " with their storage; " + report.examined()
+        + (report.examined() == 1 ? " needs" : " need") + (report.dryRun() ? "" : "ed") + " attention"
+        + (report.examined() > 0 ? ":" : "."));
     System.out.println();
     long[] recovered = {0};
     forEachSite(runs, report, s -> {
       System.out.println("  " + s.subdomain() + ": " + line(s, report.dryRun()) + "  [" + s.reason() + "]");
+      // Each repair says what was done, or in a dry run what would be ("would be sent back to OCR").
       for (String repair : s.repairs()) {
-        System.out.println("      " + (report.dryRun() ? "would repair " : "repaired ") + repair);
+        System.out.println("      " + repair);
       }
-      // Recovered: its pipeline was signalled or restarted, or its state was repaired to completed.
-      if (s.is(SiteReconciliation.Action.SIGNALLED) || s.is(SiteReconciliation.Action.RESTARTED)
-          || (s.is(SiteReconciliation.Action.COMPLETED) && s.repaired())) {
+      if (ReconciliationRunJson.recovered(s)) {
         recovered[0]++;
       }
     });
     if (report.examined() > 0) {
       System.out.println();
     }
-    System.out.println((report.dryRun() ? "Would recover " : "Recovered ") + recovered[0] + " "
-        + (recovered[0] == 1 ? "site" : "sites")
+    System.out.println((report.dryRun() ? "Would recover " : "Recovered ") + plural(recovered[0], "site")
         + (report.allFailed() > 0 ? " (" + report.allFailed() + " with every document failed: see"
             + " 'clerk status SITE', then 'clerk retry SITE')" : "")
-        + (report.errorCount() == 0 ? "" : "; " + report.errorCount() + " errors"));
+        + (report.errorCount() == 0 ? "" : "; " + plural(report.errorCount(), "error")));
     for (String error : report.errors()) {
       System.out.println("  error: " + error);
     }
+  }
+
+  /** "1 site", "2 sites". */
+  static String plural(long count, String word) {
+    return count + " " + word + (count == 1 ? "" : "s");
   }
 }

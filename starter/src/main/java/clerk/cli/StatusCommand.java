@@ -4,17 +4,13 @@ import clerk.activities.db.PageWarnings;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
-import clerk.workflows.Pipelines;
+import clerk.worker.api.SiteJson;
 import clerk.workflows.SiteProgress;
 import clerk.workflows.StageCounters;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,75 +28,41 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "SUBDOMAIN")
   String subdomain;
 
-  @Option(names = "--json", description = "machine-readable output")
+  @Option(names = "--json", description = "machine-readable output (as GET /v1/dashboard's sites, GET /v1/sites/SUBDOMAIN)")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     try (Services services = new Services(ClerkCli.settings())) {
       SiteRepository repository = services.repository();
-      Optional<Pipelines> pipelines =
-          services.hasTemporal() ? Optional.of(services.pipelines()) : Optional.empty();
-      List<SiteRow> rows;
       if (subdomain == null) {
-        rows = repository.sites();
-      } else {
-        SiteStorage.validateSubdomain(subdomain);
-        SiteRow row = repository.site(subdomain);
-        if (row == null) {
-          throw new CliException(4, "unknown site " + subdomain);
+        List<SiteRow> rows = repository.sites();
+        if (json) {
+          print(rows.stream().map(r -> SiteJson.summary(r, services.settings())).toList());
+        } else {
+          printTable(rows);
         }
-        rows = List.of(row);
+        return 0;
       }
-      List<Map<String, Object>> out = new ArrayList<>();
-      for (SiteRow row : rows) {
-        Map<String, Object> m = describe(row);
-        if (subdomain != null) {
-          m.put("failed_documents", repository.failedDocuments(row.subdomain()));
-          m.put("page_warnings", new PageWarnings(repository.dataSource()).ofSite(row.subdomain()));
-          m.put("pages", repository.pages(row.subdomain()));
-          pipelines.flatMap(p -> p.progress(row.subdomain())).ifPresent(p -> m.put("running", p));
-          m.put("workflow", services.settings().workflowLink(row.subdomain()));
-        }
-        out.add(m);
+      SiteStorage.validateSubdomain(subdomain);
+      SiteRow row = repository.site(subdomain);
+      if (row == null) {
+        throw new CliException(4, "unknown site " + subdomain);
       }
+      SiteProgress running = services.hasTemporal() ? services.pipelines().progress(subdomain).orElse(null) : null;
+      SiteJson.Detail detail = SiteJson.detail(row, services.settings(), repository, running);
       if (json) {
-        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
-            .writeValueAsString(subdomain == null ? out : out.get(0)));
-      } else if (subdomain == null) {
-        printTable(rows);
+        print(detail);
       } else {
-        printSite(out.get(0), rows.get(0));
+        printSite(detail, row);
       }
       return 0;
     }
   }
 
-  private static Map<String, Object> describe(SiteRow row) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("subdomain", row.subdomain());
-    m.put("name", row.name());
-    m.put("current_stage", row.currentStage() == null ? null : row.currentStage().dbName());
-    for (StageCounters c : row.counters()) {
-      String st = c.stage().dbName();
-      m.put(st + "_total", c.total());
-      m.put(st + "_completed", c.completed());
-      m.put(st + "_failed", c.failed());
-    }
-    m.put("coordinator_enqueued", row.coordinatorEnqueued());
-    m.put("note", row.note());
-    m.put("started_at", str(row.startedAt()));
-    m.put("completed_at", str(row.completedAt()));
-    m.put("updated_at", str(row.updatedAt()));
-    m.put("last_error_stage", row.lastErrorStage());
-    m.put("last_error_message", row.lastErrorMessage());
-    m.put("last_error_at", str(row.lastErrorAt()));
-    m.put("storage_problems", row.storageProblems());
-    return m;
-  }
-
-  private static String str(Instant t) {
-    return t == null ? null : t.toString();
+  /** As {@code GET /v1/dashboard}'s {@code sites} and {@code GET /v1/sites/{subdomain}} show it (docs/api.md). */
+  private static void print(Object value) throws Exception {
+    System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
   }
 
   static String counts(StageCounters c) {
@@ -133,29 +95,27 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private static void printSite(Map<String, Object> m, SiteRow r) {
+  private static void printSite(SiteJson.Detail m, SiteRow r) {
     System.out.println(r.subdomain() + (r.name().isEmpty() ? "" : " (" + r.name() + ")"));
     System.out.println("  stage:    " + (r.currentStage() == null ? "not started" : r.currentStage().dbName())
         + "   updated " + ago(r.updatedAt()));
     for (StageCounters c : r.counters()) {
       System.out.printf("  %-12s %s%n", c.stage().dbName(), counts(c));
     }
-    System.out.println("  pages:    " + m.get("pages"));
+    System.out.println("  pages:    " + m.pages());
     if (r.note() != null) {
       System.out.println("  note:     " + r.note());
     }
-    if (m.get("running") instanceof SiteProgress p) {
-      System.out.println("  running:  " + p.counters() + ", in flight: " + p.inFlight());
+    if (m.running() != null) {
+      System.out.println("  running:  " + m.running().counters() + ", in flight: " + m.running().inFlight());
     }
-    @SuppressWarnings("unchecked")
-    List<SiteRepository.FailedDocument> failed = (List<SiteRepository.FailedDocument>) m.get("failed_documents");
-    if (!failed.isEmpty()) {
+    if (!m.failedDocuments().isEmpty()) {
       System.out.println("  failed documents:");
-      for (SiteRepository.FailedDocument f : failed) {
+      for (SiteRepository.FailedDocument f : m.failedDocuments()) {
         System.out.println("    " + f.documentId() + " [" + f.stage() + "] " + f.error());
       }
     }
-    PageWarnings.OfSite warnings = (PageWarnings.OfSite) m.get("page_warnings");
+    PageWarnings.OfSite warnings = m.pageWarnings();
     if (warnings.total() > 0) {
       System.out.println("  page warnings (" + warnings.total() + "):");
       warnings.warnings().forEach(w -> System.out.println("    " + w.documentId()
@@ -165,6 +125,6 @@ final class StatusCommand implements Callable<Integer> {
       System.out.println("  skipped files (" + r.storageProblems().size() + "):");
       r.storageProblems().forEach(p -> System.out.println("    " + p));
     }
-    System.out.println("  workflow: " + m.get("workflow"));
+    System.out.println("  workflow: " + m.summary().workflow());
   }
 }

@@ -230,7 +230,7 @@ class ClerkCliTest {
     assertThat(dry.exit()).isZero();
     assertThat(dry.out()).contains("DRY RUN MODE - no changes will be made")
         .contains("  " + site + ": 2/7 completed, 0 failed  [stage ocr]")
-        .containsPattern("Would migrate \\d+ sites");
+        .containsPattern("Would migrate \\d+ sites?\n");
     assertThat(clerk("status", site).exit()).as("not registered by a dry run").isEqualTo(4);
 
     Run real = clerk("migrate-stuck-sites");
@@ -253,7 +253,7 @@ class ClerkCliTest {
     assertThat(imported.exit()).isZero();
     assertThat(imported.out()).contains("  alameda.ca.us: 0/7 completed, 0 failed  [stage ocr]")
         .contains("      problem: " + stray + ": the extension must be lowercase .pdf")
-        .contains("Migrated 1 sites");
+        .contains("Migrated 1 site\n").doesNotContain("1 sites");
 
     Run status = clerk("status", "--json");
     assertThat(status.exit()).isZero();

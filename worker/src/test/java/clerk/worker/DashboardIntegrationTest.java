@@ -193,23 +193,23 @@ class DashboardIntegrationTest {
     HttpResponse<String> overview = get("/v1/dashboard");
     assertThat(overview.statusCode()).isEqualTo(200);
     JsonNode d = json.readTree(overview.body());
-    assertThat(d.get("sitesByStage").get("ocr").asInt()).isEqualTo(1);
-    assertThat(d.get("stuckSites")).hasSize(1);
-    assertThat(d.get("stuckSites").get(0).get("hoursStuck").asDouble()).isBetween(2.9, 3.1);
-    assertThat(d.get("failureRates").get("ocr").get("failed").asInt()).isEqualTo(1);
-    assertThat(d.get("failureRates").get("ocr").get("total").asInt()).isEqualTo(6);
-    assertThat(d.get("lastReconciliation").get("trigger").asText()).isEqualTo("startup");
+    assertThat(d.get("sites_by_stage").get("ocr").asInt()).isEqualTo(1);
+    assertThat(d.get("stuck_sites")).hasSize(1);
+    assertThat(d.get("stuck_sites").get(0).get("hours_stuck").asDouble()).isBetween(2.9, 3.1);
+    assertThat(d.get("failure_rates").get("ocr").get("failed").asInt()).isEqualTo(1);
+    assertThat(d.get("failure_rates").get("ocr").get("total").asInt()).isEqualTo(6);
+    assertThat(d.get("last_reconciliation").get("trigger").asText()).isEqualTo("startup");
     assertThat(d.get("sites")).hasSize(3);
-    assertThat(d.get("sitesTotal").asInt()).isEqualTo(3);
-    assertThat(d.get("withoutPipeline").asInt()).isEqualTo(1);
+    assertThat(d.get("sites_total").asInt()).isEqualTo(3);
+    assertThat(d.get("without_pipeline").asInt()).isEqualTo(1);
     JsonNode second = json.readTree(get("/v1/dashboard?page=1&size=2").body());
     assertThat(second.get("sites")).singleElement()
         .satisfies(s -> assertThat(s.get("subdomain").asText()).isEqualTo("springfield.il.us"));
-    assertThat(second.get("sitesTotal").asInt()).isEqualTo(3);
+    assertThat(second.get("sites_total").asInt()).isEqualTo(3);
 
     JsonNode site = json.readTree(get("/v1/sites/alameda.ca.us").body());
-    assertThat(site.get("failedDocuments")).hasSize(2);
-    assertThat(site.get("failedDocuments").get(1).get("error").asText()).isEqualTo(EVIL);
+    assertThat(site.get("failed_documents")).hasSize(2);
+    assertThat(site.get("failed_documents").get(1).get("error").asText()).isEqualTo(EVIL);
     assertThat(site.get("running").isNull()).isTrue();
 
     HttpResponse<String> unknown = get("/v1/sites/nowhere.example.us");
@@ -254,7 +254,7 @@ class DashboardIntegrationTest {
     ObjectMapper json = new ObjectMapper();
     JsonNode r = json.readTree(get("/v1/search?q=bicycle&size=1").body());
     assertThat(r.get("total").asInt()).isEqualTo(2);
-    assertThat(r.get("totalIsExact").asBoolean()).isTrue();
+    assertThat(r.get("total_is_exact").asBoolean()).isTrue();
     assertThat(r.get("more").asBoolean()).isTrue();
     assertThat(r.get("hits")).singleElement().satisfies(h -> {
       assertThat(h.get("site").asText()).isEqualTo("alameda.ca.us");

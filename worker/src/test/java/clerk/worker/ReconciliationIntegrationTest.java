@@ -90,7 +90,7 @@ class ReconciliationIntegrationTest {
     assertThat(sites(report)).singleElement().satisfies(s -> {
       assertThat(s.subdomain()).isEqualTo(SITE);
       assertThat(s.reason()).contains("pipeline not running");
-      assertThat(s.action()).isEqualTo(SiteReconciliation.Action.RESTARTED.name());
+      assertThat(s.action()).isEqualTo(SiteReconciliation.Action.RESTARTED.label());
     });
     assertThat(report.restarted()).isEqualTo(1);
     SiteFiles.awaitCompleted(repository, SITE, Duration.ofMinutes(3));
@@ -129,7 +129,7 @@ class ReconciliationIntegrationTest {
     assertThat(sites(dry)).singleElement().satisfies(s -> {
       assertThat(s.reason()).contains("counters differ from the documents").contains("no progress for 3h");
       assertThat(s.repairs()).contains("current_stage: extraction → completed");
-      assertThat(s.action()).isEqualTo(SiteReconciliation.Action.COMPLETED.name());
+      assertThat(s.action()).isEqualTo(SiteReconciliation.Action.COMPLETED.label());
     });
 
     ReconciliationReport report = reconcile(120, false);
@@ -195,7 +195,8 @@ class ReconciliationIntegrationTest {
     assertThat(status.get("status").asText()).isEqualTo("success");
     assertThat(status.get("timestamp").asText()).isNotEmpty();
     assertThat(status.get("results").get("trigger").asText()).isEqualTo("cli");
-    assertThat(status.get("results").has("sitesRepaired")).isTrue();
+    assertThat(status.get("results").has("repaired")).isTrue();
+    assertThat(status.get("results").get("dry_run").asBoolean()).isFalse();
     assertThat(status.get("errors").isArray()).isTrue();
     assertThat(status.get("uptime").asLong()).isPositive();
 

@@ -1,5 +1,7 @@
 package clerk.workflows;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -13,20 +15,20 @@ import java.util.List;
  *     counts them all
  */
 public record ReconciliationReport(
-    Long runId,
+    @JsonProperty("run_id") @JsonAlias("runId") Long runId,
     String trigger,
-    boolean dryRun,
-    int thresholdMinutes,
+    @JsonProperty("dry_run") @JsonAlias("dryRun") boolean dryRun,
+    @JsonProperty("threshold_minutes") @JsonAlias("thresholdMinutes") int thresholdMinutes,
     String status,
-    String startedAt,
-    String finishedAt,
+    @JsonProperty("started_at") @JsonAlias("startedAt") String startedAt,
+    @JsonProperty("finished_at") @JsonAlias("finishedAt") String finishedAt,
     int scanned,
     int examined,
     int repaired,
     int signalled,
     int restarted,
-    int allFailed,
-    int errorCount,
+    @JsonProperty("all_failed") @JsonAlias("allFailed") int allFailed,
+    @JsonProperty("error_count") @JsonAlias("errorCount") int errorCount,
     List<String> errors) {
 
   public static ReconciliationReport of(

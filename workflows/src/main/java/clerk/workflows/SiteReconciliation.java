@@ -1,6 +1,9 @@
 package clerk.workflows;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What reconciliation found and did for one site: the counters before and after the repair (the
@@ -10,14 +13,15 @@ import java.util.List;
  * @param pdfs documents on disk; {@code texts} of them have their complete text folder
  * @param partial text folders left half-written by a crashed OCR (resumed, not counted)
  * @param repairs each counter, status or stage that was wrong, as "what: before → after"
- * @param action {@link Action} name: what was done, or in a dry run what would have been
+ * @param action {@link Action} name in lowercase ({@code restarted}): what was done, or in a dry run
+ *     what would have been; reports recorded before said {@code RESTARTED}
  * @param detail one line for the operator, as the report prints it
  */
 public record SiteReconciliation(
     String subdomain,
     String reason,
-    String stageBefore,
-    String stageAfter,
+    @JsonProperty("stage_before") @JsonAlias("stageBefore") String stageBefore,
+    @JsonProperty("stage_after") @JsonAlias("stageAfter") String stageAfter,
     List<StageCounters> before,
     List<StageCounters> after,
     int pdfs,
@@ -26,6 +30,10 @@ public record SiteReconciliation(
     List<String> repairs,
     String action,
     String detail) {
+
+  public SiteReconciliation {
+    action = action == null ? null : action.toLowerCase(Locale.ROOT);
+  }
 
   /** What reconciliation did about the site's pipeline. */
   public enum Action {
@@ -38,7 +46,12 @@ public record SiteReconciliation(
     /** Nothing was left to do: the site is marked completed. */
     COMPLETED,
     /** The site could not be reconciled; the detail says why. */
-    ERROR
+    ERROR;
+
+    /** The action as reports and JSON spell it: {@code restarted}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   public boolean repaired() {
@@ -46,17 +59,17 @@ public record SiteReconciliation(
   }
 
   public boolean is(Action a) {
-    return a.name().equals(action);
+    return a.label().equals(action);
   }
 
   /** This report with another action and detail (what resuming the pipeline turned out to be). */
   public SiteReconciliation withAction(Action action, String detail) {
     return new SiteReconciliation(subdomain, reason, stageBefore, stageAfter, before, after, pdfs, texts, partial,
-        repairs, action.name(), detail);
+        repairs, action.label(), detail);
   }
 
   public static SiteReconciliation error(String subdomain, String reason, String message) {
     return new SiteReconciliation(subdomain, reason, null, null, List.of(), List.of(), 0, 0, 0, List.of(),
-        Action.ERROR.name(), message);
+        Action.ERROR.label(), message);
   }
 }

@@ -1,5 +1,7 @@
 package clerk.workflows;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,11 +20,17 @@ public enum Stage {
   /** The four stages documents go through, in order: the one list of them. */
   public static final List<Stage> PIPELINE = List.of(OCR, COMPILATION, EXTRACTION, DEPLOY);
 
-  /** The name used in the database ({@code sites.current_stage}) and on the command line. */
+  /**
+   * The stage's one spelling, lowercase: in the database ({@code sites.current_stage}), the search
+   * attribute {@code ClerkStage}, workflow payloads, JSON and on the command line (docs/api.md).
+   */
+  @JsonValue
   public String dbName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** A stage from its name in any case: payloads recorded before the lowercase spelling said "OCR". */
+  @JsonCreator
   public static Stage fromDbName(String name) {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }

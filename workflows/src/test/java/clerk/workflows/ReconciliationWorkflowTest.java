@@ -57,7 +57,7 @@ class ReconciliationWorkflowTest {
         SiteReconciliation.Action action = site.startsWith("stuck") ? SiteReconciliation.Action.RESTARTED
             : site.startsWith("broken") ? SiteReconciliation.Action.ERROR : null;
         totals = totals.plus(action == null ? null : new SiteReconciliation(site, "pipeline not running",
-            "ocr", "ocr", List.of(), List.of(), 1, 0, 0, List.of("ocr_total: 0 → 1"), action.name(),
+            "ocr", "ocr", List.of(), List.of(), 1, 0, 0, List.of("ocr_total: 0 → 1"), action.label(),
             action == SiteReconciliation.Action.ERROR ? "storage folder is missing" : "restarted"));
       }
       boolean more = (after == null ? sites : sites.tailSet(after, false)).size() > limit;

@@ -2,6 +2,7 @@ package clerk.activities.db;
 
 import clerk.activities.ocr.PageWarning;
 import clerk.workflows.DocumentRef;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +23,7 @@ public final class PageWarnings {
   }
 
   /** One warning, for a listing. */
-  public record Listed(String documentId, int page, String warning) {}
+  public record Listed(@JsonProperty("document_id") String documentId, int page, String warning) {}
 
   /** Up to {@link #LISTED} of a site's warnings by document and page, and how many there are. */
   public record OfSite(int total, List<Listed> warnings) {}

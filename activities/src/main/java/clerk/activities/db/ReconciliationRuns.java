@@ -134,7 +134,7 @@ public final class ReconciliationRuns {
 
   /** One page of the sites whose pipeline the run is to signal or start. */
   public List<SiteReconciliation> sitesToResume(long runId, int offset, int limit) {
-    return sites(runId, " AND action IN ('SIGNALLED', 'RESTARTED')", offset, limit);
+    return sites(runId, " AND lower(action) IN ('signalled', 'restarted')", offset, limit);
   }
 
   private List<SiteReconciliation> sites(long runId, String where, int offset, int limit) {
@@ -203,14 +203,22 @@ public final class ReconciliationRuns {
       int signalled,
       int restarted,
       int allFailed,
-      List<String> errors) {}
+      List<String> errors,
+      int errorCount) {
+    /** The run in the shape every report of a run has ({@code clerk reconcile-pipeline --json}, docs/api.md). */
+    public ReconciliationReport report() {
+      return new ReconciliationReport(id, trigger, false, thresholdMinutes, status, startedAt.toString(),
+          finishedAt.toString(), scanned, examined, repaired, signalled, restarted, allFailed, errorCount, errors);
+    }
+  }
 
   /** The most recent acting run that finished (or was abandoned); dry runs do not count. */
   public Optional<Run> last() {
     return db.transaction(c -> {
       try (PreparedStatement s = c.prepareStatement(
           "SELECT id, trigger, status, started_at, finished_at, threshold_minutes, sites_scanned, sites_examined,"
-              + " sites_repaired, sites_signalled, sites_restarted, sites_all_failed, errors::text"
+              + " sites_repaired, sites_signalled, sites_restarted, sites_all_failed, errors::text,"
+              + " sites_errors"
               + " FROM reconciliation_runs WHERE status <> 'running' AND NOT dry_run"
               + " ORDER BY finished_at DESC, id DESC LIMIT 1")) {
         try (ResultSet r = s.executeQuery()) {
@@ -219,7 +227,8 @@ public final class ReconciliationRuns {
           }
           return Optional.of(new Run(r.getLong(1), r.getString(2), r.getString(3),
               r.getTimestamp(4).toInstant(), r.getTimestamp(5).toInstant(), r.getInt(6), r.getInt(7),
-              r.getInt(8), r.getInt(9), r.getInt(10), r.getInt(11), r.getInt(12), Json.strings(r.getString(13))));
+              r.getInt(8), r.getInt(9), r.getInt(10), r.getInt(11), r.getInt(12), Json.strings(r.getString(13)),
+              r.getInt(14)));
         }
       }
     });

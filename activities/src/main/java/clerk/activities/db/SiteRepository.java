@@ -4,6 +4,7 @@ import clerk.activities.ocr.PageWarning;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -612,7 +613,7 @@ public final class SiteRepository {
     });
   }
 
-  public record FailedDocument(String documentId, String stage, String error) {}
+  public record FailedDocument(@JsonProperty("document_id") String documentId, String stage, String error) {}
 
 
 }

@@ -45,21 +45,31 @@ public final class DocumentSync {
       return registered + textFound + textLost + changed + damaged + removed > 0;
     }
 
-    /** Each finding as a repair line of the reconciliation report. */
+    /** Each finding as a repair line of the reconciliation report, as done. */
     public List<String> describe() {
+      return describe(false);
+    }
+
+    /** Each finding as a repair line of the reconciliation report; in a dry run, as what would be done. */
+    public List<String> describe(boolean dryRun) {
       List<String> out = new ArrayList<>();
-      note(out, registered, "PDF(s) on disk registered");
-      note(out, textFound, "document(s) with complete text on disk marked OCR completed");
-      note(out, textLost, "document(s) whose text is missing sent back to OCR");
-      note(out, changed, "document(s) whose PDF changed on disk sent back to OCR");
-      note(out, damaged, "document(s) whose text on disk is damaged sent back to OCR");
-      note(out, removed, "document(s) whose PDF is gone removed (pages, motions and text with them)");
+      note(out, registered, "PDF on disk", "PDFs on disk", "registered", dryRun);
+      note(out, textFound, "document with complete text on disk", "documents with complete text on disk",
+          "marked OCR completed", dryRun);
+      note(out, textLost, "document whose text is missing", "documents whose text is missing",
+          "sent back to OCR", dryRun);
+      note(out, changed, "document whose PDF changed on disk", "documents whose PDF changed on disk",
+          "sent back to OCR", dryRun);
+      note(out, damaged, "document whose text on disk is damaged", "documents whose text on disk is damaged",
+          "sent back to OCR", dryRun);
+      note(out, removed, "document whose PDF is gone", "documents whose PDF is gone",
+          "removed (pages, motions and text with them)", dryRun);
       return out;
     }
 
-    private static void note(List<String> out, int count, String what) {
+    private static void note(List<String> out, int count, String one, String many, String done, boolean dryRun) {
       if (count > 0) {
-        out.add(count + " " + what);
+        out.add(Finding.of(count, one, many, done, dryRun));
       }
     }
   }

@@ -228,7 +228,8 @@ public class ReconciliationActivitiesImpl implements ReconciliationActivities {
       StageCounters failed = repair.after().counters(repair.after().allFailedStage());
       action = Action.ALL_FAILED;
       detail = "No completed " + stageWord(failed.stage()) + " documents found - ALL " + stageWord(failed.stage())
-          + " failed (" + failed.failed() + " documents; see 'clerk status " + site + "', then 'clerk retry "
+          + " failed (" + failed.failed() + (failed.failed() == 1 ? " document" : " documents")
+          + "; see 'clerk status " + site + "', then 'clerk retry "
           + site + "')";
     } else {
       boolean isRunning = running != null ? running : pipelines.isRunning(site);
@@ -239,15 +240,16 @@ public class ReconciliationActivitiesImpl implements ReconciliationActivities {
       // The pipeline is signalled or started by resumePipelines once every site is compared: the
       // comparisons never race the pipelines this run sets going.
       action = isRunning ? Action.SIGNALLED : Action.RESTARTED;
-      detail = "Found " + repair.after().counters(Stage.OCR).completed() + " completed documents, pipeline in "
+      int found = repair.after().counters(Stage.OCR).completed();
+      detail = "Found " + found + " completed " + (found == 1 ? "document" : "documents") + ", pipeline in "
           + stage.dbName() + " " + at.completed() + "/" + at.total() + ", " + at.failed() + " failed";
     }
     SiteReconciliation result = new SiteReconciliation(site, reason,
         name(repair.before().currentStage()), stage.dbName(), repair.before().counters(),
         repair.after().counters(), repair.pdfs(), repair.texts(), repair.partial(), repair.repairs(),
-        action.name(), detail);
+        action.label(), detail);
     log.info("{}{}: {}{}{}", request.dryRun() ? "[dry run] " : "", site, detail,
-        action == Action.SIGNALLED || action == Action.RESTARTED ? "; to " + action.name().toLowerCase() : "",
+        action == Action.SIGNALLED || action == Action.RESTARTED ? "; to " + action.label() : "",
         repaired ? "; repaired " + String.join(", ", repair.repairs()) : "");
     return result;
   }

@@ -111,15 +111,15 @@ public final class SiteReconciler {
         // Counters first: the trigger adds deltas to them, and a delta on a corrupt counter could
         // break the counters' CHECK constraints (a negative ocr_completed, say).
         repository.recountCounters(c, subdomain);
-        repairs.addAll(documents.apply(c, subdomain, disk, !dryRun).describe());
-        note(repairs, repository.resetCompilationWithoutPages(c, subdomain),
-            "compiled document(s) with missing page rows sent back to compilation");
+        repairs.addAll(documents.apply(c, subdomain, disk, !dryRun).describe(dryRun));
+        note(repairs, repository.resetCompilationWithoutPages(c, subdomain), "compiled document with missing page rows",
+            "compiled documents with missing page rows", "sent back to compilation", dryRun);
         repository.recountCounters(c, subdomain);
         Stage stage = repository.site(c, subdomain).derivedStage();
         if (stage.isEnd()) {
           // Only a site with nothing left to do must be published as it is: with work left, the
           // pipeline deploys when it gets there.
-          rewriteEmptyBundle[0] = checkBundle(c, subdomain, repairs);
+          rewriteEmptyBundle[0] = checkBundle(c, subdomain, repairs, dryRun);
           repository.recountCounters(c, subdomain);
           stage = repository.site(c, subdomain).derivedStage();
         }
@@ -160,12 +160,13 @@ public final class SiteReconciler {
    * pipeline writes it again. Returns true when nothing is publishable any more but a bundle still is
    * there: then the bundle is rewritten empty here.
    */
-  private boolean checkBundle(Connection c, String subdomain, List<String> repairs) throws SQLException {
+  private boolean checkBundle(Connection c, String subdomain, List<String> repairs, boolean dryRun)
+      throws SQLException {
     String onDisk = SiteBundleWriter.fingerprintOnDisk(deployDir, subdomain);
     String expected = SiteBundleWriter.fingerprints(c, List.of(subdomain)).get(subdomain);
     if (onDisk == null) {
-      note(repairs, repository.resetDeploy(c, subdomain),
-          "deployed document(s) without a bundle in DEPLOY_DIR sent back to deploy");
+      note(repairs, repository.resetDeploy(c, subdomain), "deployed document without a bundle in DEPLOY_DIR",
+          "deployed documents without a bundle in DEPLOY_DIR", "sent back to deploy", dryRun);
       return false;
     }
     if (onDisk.equals(expected)) {
@@ -173,12 +174,13 @@ public final class SiteReconciler {
     }
     int sent = repository.resetDeploy(c, subdomain);
     if (sent > 0) {
-      repairs.add("bundle in DEPLOY_DIR is not the site's documents as they are now: " + sent
-          + " document(s) sent back to deploy");
+      repairs.add("bundle in DEPLOY_DIR is not the site's documents as they are now: "
+          + Finding.of(sent, "document", "documents", "sent back to deploy", dryRun));
       return false;
     }
     if (expected.equals(SiteBundleWriter.EMPTY_FINGERPRINT)) {
-      repairs.add("bundle in DEPLOY_DIR still publishes documents the site no longer has: rewritten empty");
+      repairs.add(Finding.done("bundle in DEPLOY_DIR still publishes documents the site no longer has:",
+          "rewritten empty", dryRun));
       return true;
     }
     return false;
@@ -194,9 +196,9 @@ public final class SiteReconciler {
     return null;
   }
 
-  private static void note(List<String> repairs, int count, String what) {
+  private static void note(List<String> repairs, int count, String one, String many, String done, boolean dryRun) {
     if (count > 0) {
-      repairs.add(count + " " + what);
+      repairs.add(Finding.of(count, one, many, done, dryRun));
     }
   }
 

@@ -142,7 +142,11 @@ class ReconciliationRunsTest {
       assertThat(s.subdomain()).isEqualTo("c.example.org");
       assertThat(s.repairs()).containsExactly("ocr_total: 0 → 1");
     });
-    assertThat(runs.sites(lease.runId(), 0, 10).get(1).action()).isEqualTo("SIGNALLED");
+    // Recorded in the old spelling ("SIGNALLED"): read back as docs/api.md spells actions, and resumed.
+    assertThat(runs.sites(lease.runId(), 0, 10).get(1).action()).isEqualTo("signalled");
+    assertThat(runs.sitesToResume(lease.runId(), 0, 10)).hasSize(3);
+    assertThat(last.report().errorCount()).isEqualTo(1);
+    assertThat(last.report().dryRun()).isFalse();
   }
 
   static SiteReconciliation site(String subdomain, String action) {
