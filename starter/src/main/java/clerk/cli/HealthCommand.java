@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
       "Asks the running worker how it is: exit 0 healthy, 1 degraded, 2 unhealthy.",
       "Database, Temporal, start-up reconciliation, the sites and the last reconciliation run. Degraded:"
           + " stuck sites, sites that need an operator, sites with work and no pipeline, skipped files, a"
-          + " reconciliation with errors, still starting. Unhealthy: no worker, database or Temporal down."
+          + " reconciliation with errors, still starting. Unhealthy: no worker, database or Temporal down,"
+          + " STORAGE_DIR or DEPLOY_DIR under CLERK_DISK_MIN_FREE free."
     })
 final class HealthCommand implements Callable<Integer> {
   static final int HEALTHY = 0;
@@ -67,6 +68,10 @@ final class HealthCommand implements Callable<Integer> {
         if (!status.equals("UP")) {
           problems.add(name + " is " + status + detail(components.path(name)));
         }
+      }
+      String disk = components.path("disk").path("status").asText("UP"); // a worker older than the check has none
+      if (!disk.equals("UP")) {
+        problems.add("disk is " + disk + detail(components.path("disk")));
       }
       if (components.path("reconciliation").path("status").asText().equals("OUT_OF_SERVICE")) {
         warnings.add("the worker is still starting (start-up reconciliation running)");
@@ -123,6 +128,9 @@ final class HealthCommand implements Callable<Integer> {
         System.out.println("database:        " + c.path("db").path("status").asText("UNKNOWN"));
         System.out.println("temporal:        " + c.path("temporal").path("status").asText("UNKNOWN")
             + "  " + c.path("temporal").path("details").path("address").asText(""));
+        if (c.has("disk")) {
+          System.out.println("disk:            " + c.path("disk").path("status").asText());
+        }
         System.out.println("timer:           " + c.path("reconciliation").path("details").path("timer").asText(""));
         System.out.println("sites:           " + c.path("sites").path("details").path("byStage"));
       }

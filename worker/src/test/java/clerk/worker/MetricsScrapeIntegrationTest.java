@@ -151,6 +151,24 @@ class MetricsScrapeIntegrationTest {
     assertThat(gzipped.body().length).isLessThan(body.length / 5);
   }
 
+  @Test
+  void diskSpaceIsCheckedAndExportedWhereClerkWrites() throws Exception {
+    int port = ((WebServerApplicationContext) worker.context()).getWebServer().getPort();
+    com.fasterxml.jackson.databind.JsonNode components = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).path("components");
+    assertThat(components.has("diskSpace")).as("Spring Boot's check of the working directory").isFalse();
+    com.fasterxml.jackson.databind.JsonNode disk = components.path("disk");
+    assertThat(disk.path("status").asText()).isEqualTo("UP");
+    assertThat(disk.path("details").path("STORAGE_DIR").path("path").asText())
+        .isEqualTo(worker.settings().storageDir().toAbsolutePath().toString());
+    assertThat(disk.path("details").path("DEPLOY_DIR").path("path").asText())
+        .isEqualTo(worker.settings().deployDir().toAbsolutePath().toString());
+    assertThat(scrape).contains("disk_free_bytes{path=\"" + worker.settings().storageDir().toAbsolutePath() + "\"}",
+        "disk_free_bytes{path=\"" + worker.settings().deployDir().toAbsolutePath() + "\"}");
+  }
+
   /** Every sample line of the scrape: name and labels, without the value. */
   static List<String> series() {
     return scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
