@@ -122,27 +122,7 @@ final class HealthCommand implements Callable<Integer> {
     if (json) {
       System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     } else {
-      if (health != null) {
-        JsonNode c = health.path("components");
-        System.out.println("worker:          " + health.path("status").asText() + "  " + base);
-        System.out.println("database:        " + c.path("db").path("status").asText("UNKNOWN"));
-        System.out.println("temporal:        " + c.path("temporal").path("status").asText("UNKNOWN")
-            + "  " + c.path("temporal").path("details").path("address").asText(""));
-        if (c.has("disk")) {
-          System.out.println("disk:            " + c.path("disk").path("status").asText());
-        }
-        System.out.println("timer:           " + c.path("reconciliation").path("details").path("timer").asText(""));
-        System.out.println("sites:           " + c.path("sites").path("details").path("byStage"));
-      }
-      if (reconciliation != null && reconciliation.has("error")) {
-        System.out.println("reconciliation:  unknown (" + reconciliation.path("error").asText() + ")");
-      } else if (reconciliation != null) {
-        System.out.println("reconciliation:  " + reconciliation.path("status").asText() + " at "
-            + reconciliation.path("timestamp").asText("-") + " " + reconciliation.path("results"));
-      }
-      problems.forEach(p -> System.out.println("problem:         " + p));
-      warnings.forEach(w -> System.out.println("warning:         " + w));
-      System.out.println(word);
+      System.out.print(HealthText.format(base, health, reconciliation, problems, warnings, word));
     }
     return verdict;
   }
