@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
       "Asks the running worker how it is: exit 0 healthy, 1 degraded, 2 unhealthy.",
       "Database, Temporal, start-up reconciliation, the sites and the last reconciliation run. Degraded:"
           + " stuck sites, sites that need an operator, sites with work and no pipeline, skipped files, a"
-          + " reconciliation with errors, still starting. Unhealthy: no worker, database or Temporal down."
+          + " reconciliation with errors, still starting. Unhealthy: no worker, database or Temporal down,"
+          + " STORAGE_DIR or DEPLOY_DIR under CLERK_DISK_MIN_FREE free."
     })
 final class HealthCommand implements Callable<Integer> {
   static final int HEALTHY = 0;
@@ -67,6 +68,10 @@ final class HealthCommand implements Callable<Integer> {
         if (!status.equals("UP")) {
           problems.add(name + " is " + status + detail(components.path(name)));
         }
+      }
+      String disk = components.path("disk").path("status").asText("UP"); // a worker older than the check has none
+      if (!disk.equals("UP")) {
+        problems.add("disk is " + disk + detail(components.path("disk")));
       }
       if (components.path("reconciliation").path("status").asText().equals("OUT_OF_SERVICE")) {
         warnings.add("the worker is still starting (start-up reconciliation running)");
@@ -117,24 +122,7 @@ final class HealthCommand implements Callable<Integer> {
     if (json) {
       System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     } else {
-      if (health != null) {
-        JsonNode c = health.path("components");
-        System.out.println("worker:          " + health.path("status").asText() + "  " + base);
-        System.out.println("database:        " + c.path("db").path("status").asText("UNKNOWN"));
-        System.out.println("temporal:        " + c.path("temporal").path("status").asText("UNKNOWN")
-            + "  " + c.path("temporal").path("details").path("address").asText(""));
-        System.out.println("timer:           " + c.path("reconciliation").path("details").path("timer").asText(""));
-        System.out.println("sites:           " + c.path("sites").path("details").path("byStage"));
-      }
-      if (reconciliation != null && reconciliation.has("error")) {
-        System.out.println("reconciliation:  unknown (" + reconciliation.path("error").asText() + ")");
-      } else if (reconciliation != null) {
-        System.out.println("reconciliation:  " + reconciliation.path("status").asText() + " at "
-            + reconciliation.path("timestamp").asText("-") + " " + reconciliation.path("results"));
-      }
-      problems.forEach(p -> System.out.println("problem:         " + p));
-      warnings.forEach(w -> System.out.println("warning:         " + w));
-      System.out.println(word);
+      System.out.print(HealthText.format(base, health, reconciliation, problems, warnings, word));
     }
     return verdict;
   }

@@ -87,6 +87,8 @@ public class ClerkWorkerApplication {
     p.put("clerk.ocr-slots", s.ocrSlots());
     p.put("clerk.pipeline-slots", s.pipelineSlots());
     p.put("clerk.task-queue", s.taskQueue());
+    // disk_free_bytes{path} where clerk writes, not in the working directory.
+    p.put("management.metrics.system.diskspace.paths", s.storageDir() + "," + s.deployDir());
     if (s.ocrOnly()) {
       // application-ocr.yml: only the clerk-ocr Temporal worker.
       p.put("spring.profiles.active", "ocr");

@@ -14,13 +14,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code clerk_sites{stage}} and {@code clerk_stuck_sites{stage}} from the {@code sites} table, read at
- * most every 15 seconds however often Prometheus scrapes.
+ * most every 15 seconds however often Prometheus scrapes. Every worker exports the same values (they
+ * are the database's, not the worker's): dashboards take their max across instances, never the sum.
+ * Sites never started ({@code current_stage} none) are stage {@code registered}: a {@code "none"} label
+ * reads as a filler.
  */
 @Component
 public class SiteGauges implements MeterBinder {
   private static final Logger log = LoggerFactory.getLogger(SiteGauges.class);
   static final List<String> STAGES =
       List.of("none", "ocr", "compilation", "extraction", "deploy", "completed", "failed");
+  static final String NEVER_STARTED = "registered";
   private static final long REFRESH_NANOS = Duration.ofSeconds(15).toNanos();
 
   private final SiteOverview overview;
@@ -37,15 +41,19 @@ public class SiteGauges implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     for (String stage : STAGES) {
       Gauge.builder("clerk_sites", () -> current(stage).sites())
-          .description("Sites by current stage (none: registered, never started; failed: every document"
+          .description("Sites by current stage (registered: never started; failed: every document"
               + " failed a stage, an operator must look)")
-          .tag("stage", stage)
+          .tag("stage", label(stage))
           .register(registry);
       Gauge.builder("clerk_stuck_sites", () -> current(stage).stuck())
           .description("Sites with work left (not completed or failed) and no progress for CLERK_STALE_THRESHOLD")
-          .tag("stage", stage)
+          .tag("stage", label(stage))
           .register(registry);
     }
+  }
+
+  private static String label(String stage) {
+    return stage.equals("none") ? NEVER_STARTED : stage;
   }
 
   private SiteOverview.StageCount current(String stage) {
