@@ -104,8 +104,8 @@ final class HealthText {
       return "";
     }
     return "at " + r.path("timestamp").asText() + " (" + results.path("trigger").asText("?") + "): "
-        + results.path("sitesExamined").asInt() + " examined, " + results.path("sitesRepaired").asInt() + " repaired, "
-        + results.path("sitesSignalled").asInt() + " signalled, " + results.path("sitesRestarted").asInt()
+        + results.path("examined").asInt() + " examined, " + results.path("repaired").asInt() + " repaired, "
+        + results.path("signalled").asInt() + " signalled, " + results.path("restarted").asInt()
         + " restarted, " + r.path("errors").size() + " errors";
   }
 

@@ -24,9 +24,9 @@ class HealthTextTest {
           "staleThresholdMinutes": 120, "failed": 0, "failedSites": [], "withoutPipeline": 0,
           "withoutPipelineSites": [], "storageProblems": 0, "storageProblemSites": []}}}}""";
   static final String LAST_RUN = """
-      {"status": "success", "timestamp": "2026-11-25T00:11:32.742Z", "results": {"runId": 7, "trigger": "schedule",
-        "thresholdMinutes": 120, "sitesScanned": 100, "sitesExamined": 100, "sitesRepaired": 1, "sitesSignalled": 0,
-        "sitesRestarted": 2, "sitesAllFailed": 0}, "errors": [], "uptime": 3600}""";
+      {"status": "success", "timestamp": "2026-11-25T00:11:32.742Z", "results": {"run_id": 7, "trigger": "schedule",
+        "threshold_minutes": 120, "scanned": 100, "examined": 100, "repaired": 1, "signalled": 0,
+        "restarted": 2, "all_failed": 0}, "errors": [], "uptime": 3600}""";
 
   @Test
   void aHealthyWorkerIsALinePerComponentWithStatusAndShortDetail() throws Exception {
