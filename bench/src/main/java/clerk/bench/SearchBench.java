@@ -65,12 +65,15 @@ public final class SearchBench {
     boolean reuse = data != null && Files.exists(loaded) && Files.readString(loaded).equals(sizes);
     String[] words = vocabulary();
     double[] zipf = zipf(words.length);
-    if (!reuse) {
+    if (!reuse && data != null) {
       Files.deleteIfExists(loaded);
       Files.deleteIfExists(work.resolve("fts5.db"));
+      if (Files.exists(work.resolve("pg"))) {
+        ReconcileBench.deleteTree(work.resolve("pg"));
+      }
     }
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg"))
-            .setCleanDataDirectory(!reuse).setServerConfig("shared_buffers", "512MB")
+            .setCleanDataDirectory(data == null).setServerConfig("shared_buffers", "512MB")
             .setServerConfig("work_mem", "32MB").start();
         HikariDataSource db = Database.connect(pg.getJdbcUrl("postgres", "postgres"), null, null, 4);
         Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + work.resolve("fts5.db"))) {
