@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.springframework.boot.convert.DurationStyle;
 import picocli.CommandLine;
 
-/** A duration option as the settings take them ({@code 90s}, {@code 15m}, {@code 2h}, {@code PT15M}): Spring Boot's parser. */
+/** A duration option ({@code 90s}, {@code 15m}, {@code 2h}, {@code PT15M}), read by Spring Boot's parser. */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {

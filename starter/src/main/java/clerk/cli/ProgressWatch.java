@@ -32,34 +32,46 @@ final class ProgressWatch {
   /** How the watch ended: the exit code, and whether every site ended (false: timed out). */
   record Outcome(int exitCode, boolean ended) {}
 
-  private final SitePolls polls;
+  /** The rows of the watched sites ({@link SitePolls#of}). */
+  interface Poller {
+    SitePolls.Poll poll(List<String> sites);
+  }
+
+  interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  private final Poller polls;
   private final Predicate<String> pipelineRunning;
   private final PrintStream out;
   private final boolean terminal;
   private final Clock clock;
+  private final Sleeper sleeper;
   private int drawn;
 
   /**
    * @param pipelineRunning whether a site's pipeline runs now (Temporal)
    * @param terminal redraw lines in place (else plain lines)
    */
-  ProgressWatch(SitePolls polls, Predicate<String> pipelineRunning, PrintStream out, boolean terminal, Clock clock) {
+  ProgressWatch(Poller polls, Predicate<String> pipelineRunning, PrintStream out, boolean terminal, Clock clock,
+      Sleeper sleeper) {
     this.polls = polls;
     this.pipelineRunning = pipelineRunning;
     this.out = out;
     this.terminal = terminal;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   /** For the command line: on a terminal when stdout is one and ANSI is not turned off (picocli's test). */
   static ProgressWatch onStdout(Services services) {
-    return new ProgressWatch(new SitePolls(services.repository().dataSource()), services.pipelines()::isRunning,
-        System.out, CommandLine.Help.Ansi.AUTO.enabled(), Clock.systemUTC());
+    return new ProgressWatch(new SitePolls(services.repository().dataSource())::of, services.pipelines()::isRunning,
+        System.out, CommandLine.Help.Ansi.AUTO.enabled(), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
   }
 
   /** The database's time now: what {@link #watch}'s {@code startedSince} compares with. */
   Instant databaseNow(List<String> sites) {
-    return polls.of(sites).at();
+    return polls.poll(sites).at();
   }
 
   /**
@@ -82,7 +94,7 @@ final class ProgressWatch {
       Instant now = clock.instant();
       SitePolls.Poll poll;
       try {
-        poll = polls.of(sites);
+        poll = polls.poll(sites);
         unreachableSince = null;
       } catch (DatabaseException e) {
         unreachableSince = unreachableSince == null ? now : unreachableSince;
@@ -91,7 +103,7 @@ final class ProgressWatch {
           throw new CliException(3, "the database cannot be reached (" + e.getMessage() + "); the pipelines"
               + " go on: 'clerk watch' again later");
         }
-        Thread.sleep(POLL.toMillis());
+        sleeper.sleep(POLL);
         continue;
       }
       List<ProgressView.Site> next = new ArrayList<>();
@@ -124,7 +136,7 @@ final class ProgressWatch {
             + ProgressView.summary(states, "watched"));
         return new Outcome(1, false);
       }
-      Thread.sleep(POLL.toMillis());
+      sleeper.sleep(POLL);
     }
   }
 

@@ -170,24 +170,4 @@ class ProgressViewTest {
     assertThat(ProgressView.duration(Duration.ofSeconds(245))).isEqualTo("4m05s");
     assertThat(ProgressView.duration(Duration.ofSeconds(3720))).isEqualTo("1h02m");
   }
-
-  @Test
-  void aSiteStartedAgainHasEndedOnlyOnceItsRowChangedAfterTheStart() {
-    SiteRow completedBefore = row("a.ca.us", Stage.COMPLETED, 3, 3, 0); // updated at T0
-    assertThat(ProgressWatch.state(completedBefore, at(1), false)).isEqualTo(State.STARTING);
-    assertThat(ProgressWatch.state(completedBefore, at(0), false)).isEqualTo(State.COMPLETED);
-    assertThat(ProgressWatch.state(completedBefore, null, false)).as("watch: as it is").isEqualTo(State.COMPLETED);
-    assertThat(ProgressWatch.state(row("a.ca.us", Stage.OCR, 3, 1, 0), null, true)).isEqualTo(State.STOPPED);
-    assertThat(ProgressWatch.state(row("a.ca.us", Stage.FAILED, 3, 0, 3), null, false)).isEqualTo(State.FAILED);
-  }
-
-  @Test
-  void theExitCodeIsZeroOnlyWhenEverySiteCompletedWithoutAFailedDocument() {
-    Site clean = new Site(row("a.ca.us", Stage.COMPLETED, 3, 3, 0), State.COMPLETED);
-    Site oneFailed = new Site(row("b.ca.us", Stage.COMPLETED, 3, 2, 1), State.COMPLETED);
-    Site stopped = new Site(row("c.ca.us", Stage.OCR, 3, 1, 0), State.STOPPED);
-    assertThat(ProgressWatch.exitCode(List.of(clean))).isZero();
-    assertThat(ProgressWatch.exitCode(List.of(clean, oneFailed))).isEqualTo(1);
-    assertThat(ProgressWatch.exitCode(List.of(clean, stopped))).isEqualTo(1);
-  }
 }
