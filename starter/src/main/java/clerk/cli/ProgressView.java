@@ -156,11 +156,14 @@ final class ProgressView {
     if (s.state() == State.STARTING) {
       return "";
     }
+    StageCounters c = s.stageCounters();
+    if (s.state() == State.STOPPED) {
+      return bar(c.completed() + c.failed(), c.total()) + "  " + stopped(s);
+    }
     if (s.state().ended()) {
       int total = s.row().counters(Stage.OCR).total();
       return bar(s.state() == State.COMPLETED ? 1 : 0, 1) + "  " + ended(s, total);
     }
-    StageCounters c = s.stageCounters();
     return bar(c.completed() + c.failed(), c.total()) + String.format(" %5d/%-5d", c.completed(), c.total())
         + (c.failed() > 0 ? "  " + c.failed() + " failed" : "") + rateAndEta(s, "  ");
   }
@@ -189,12 +192,26 @@ final class ProgressView {
     if (s.state() == State.STARTING) {
       return "starting";
     }
+    if (s.state() == State.STOPPED) {
+      return "stopped: " + stopped(s);
+    }
     if (s.state().ended()) {
       return s.state().word() + ": " + ended(s, s.row().counters(Stage.OCR).total());
     }
     StageCounters c = s.stageCounters();
     return c.stage().dbName() + " " + c.completed() + "/" + c.total()
         + (c.failed() > 0 ? ", " + c.failed() + " failed" : "") + rateAndEta(s, ", ");
+  }
+
+  /** Where a site stopped: a reconciliation starts its pipeline again, or 'clerk start'. */
+  private static String stopped(Site s) {
+    Stage stage = s.row().currentStage();
+    if (stage == null || stage.isEnd()) {
+      return "no pipeline runs";
+    }
+    StageCounters c = s.stageCounters();
+    return "in " + stage.dbName() + " at " + c.completed() + "/" + c.total()
+        + (c.failed() > 0 ? ", " + c.failed() + " failed" : "") + ", no pipeline runs";
   }
 
   private static String ended(Site s, int total) {

@@ -107,14 +107,16 @@ class ProgressViewTest {
     List<Site> sites = List.of(
         new Site(row("a.ca.us", Stage.COMPLETED, 12, 10, 2), State.COMPLETED),
         new Site(row("b.ca.us", Stage.FAILED, 3, 0, 3), State.FAILED),
-        new Site(row("c.ca.us", Stage.OCR, 5, 0, 0), State.STARTING));
+        new Site(row("c.ca.us", Stage.OCR, 5, 0, 0), State.STARTING),
+        new Site(row("d.ca.us", Stage.COMPILATION, 4, 1, 0), State.STOPPED));
     view.record(sites, at(0));
     assertThat(view.frame(sites)).containsExactly(
         "a.ca.us                  completed   [####################]  12 documents, 2 failed",
         "b.ca.us                  failed      [....................]  3 documents, 3 failed",
-        "c.ca.us                  starting");
+        "c.ca.us                  starting",
+        "d.ca.us                  stopped     [#####...............]  in compilation at 1/4, no pipeline runs");
     assertThat(ProgressView.summary(sites, "ended"))
-        .isEqualTo("3 sites ended: 1 starting, 1 completed, 1 failed; 5 documents failed");
+        .isEqualTo("4 sites ended: 1 starting, 1 completed, 1 failed, 1 stopped; 5 documents failed");
   }
 
   @Test

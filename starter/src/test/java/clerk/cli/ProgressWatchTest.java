@@ -118,7 +118,7 @@ class ProgressWatchTest {
     assertThat(askedTemporal).containsExactly(T0.plus(ProgressWatch.STALL));
     assertThat(lines()).containsExactly(
         "[   0.0s] a.ca.us                  ocr 1/2",
-        "[  30.0s] a.ca.us                  stopped: 2 documents",
+        "[  30.0s] a.ca.us                  stopped: in ocr at 1/2, no pipeline runs",
         "1 site ended: 1 stopped");
   }
 
