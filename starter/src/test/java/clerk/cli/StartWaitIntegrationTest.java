@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code clerk start --wait} and {@code clerk watch} against a running worker (embedded PostgreSQL and
- * Temporal, found through CLERK_HOME/worker.json): they end when the site has, with its last lines, and
- * exit by outcome. Not a terminal here, so the output is plain lines.
+ * Temporal, found through CLERK_HOME/worker.json): they end when the site has (or stopped: no pipeline
+ * in Temporal), with its last lines, and exit by outcome. Not a terminal here, so the output is plain lines.
  */
 class StartWaitIntegrationTest {
   static final String CLEAN = "clean.ca.us";
@@ -96,5 +96,30 @@ class StartWaitIntegrationTest {
     Run none = CliWithWorkerTest.clerk("watch");
     assertThat(none.exit()).as("every site ended: nothing in progress").isZero();
     assertThat(none.out()).isEqualTo("no site has work in progress\n");
+  }
+
+  @Test
+  void watchSaysASiteLeftMidStageWithoutAPipelineStoppedAndExitsOne() {
+    String site = "stopped.ca.us";
+    repository.ensureSite(site, null);
+    repository.siteTransaction(site, c -> {
+      repository.setStage(c, site, Stage.OCR, null); // as a pipeline terminated from outside leaves it
+      return null;
+    });
+    try {
+      Run run = CliWithWorkerTest.clerk("watch", site, "--timeout", "2m");
+      assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+      List<String> lines = run.out().lines().toList();
+      assertThat(lines).hasSize(3);
+      assertThat(lines.get(0)).isEqualTo("[   0.0s] " + site + "            ocr 0/0");
+      assertThat(lines.get(1)).as("after 30 s without change Temporal was asked")
+          .matches("\\[ *3[0-9]\\.[0-9]s\\] " + site + " +stopped: in ocr at 0/0, no pipeline runs");
+      assertThat(lines.get(2)).isEqualTo("1 site ended: 1 stopped");
+    } finally {
+      repository.siteTransaction(site, c -> {
+        repository.setStage(c, site, Stage.COMPLETED, null); // not in progress for the other tests' watch
+        return null;
+      });
+    }
   }
 }
