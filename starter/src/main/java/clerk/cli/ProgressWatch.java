@@ -8,11 +8,11 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import picocli.CommandLine;
@@ -20,7 +20,7 @@ import picocli.CommandLine;
 /**
  * Watches sites until each has ended, from their counters in PostgreSQL: one query for all of them per
  * {@link #POLL}, drawn by {@link ProgressView} in place on a terminal or as plain lines elsewhere.
- * Stopping the watch (Ctrl-C) leaves the pipelines running.
+ * Stopping the watch (Ctrl-C) leaves the pipelines running. An instance serves one watch.
  */
 final class ProgressWatch {
   static final Duration POLL = Duration.ofSeconds(1);
@@ -47,7 +47,12 @@ final class ProgressWatch {
   private final boolean terminal;
   private final Clock clock;
   private final Sleeper sleeper;
+  /** Lines of the last terminal frame, redrawn over by the next. */
   private int drawn;
+  private final Map<String, String> lastKey = new HashMap<>();
+  private final Map<String, Instant> changedAt = new HashMap<>();
+  private final Set<String> stopped = new HashSet<>();
+  private Instant unreachableSince;
 
   /**
    * @param pipelineRunning whether a site's pipeline runs now (Temporal)
@@ -85,59 +90,60 @@ final class ProgressWatch {
   Outcome watch(List<String> sites, Instant startedSince, Duration timeout) throws InterruptedException {
     Instant start = clock.instant();
     ProgressView view = new ProgressView(start);
-    Map<String, String> lastKey = new HashMap<>();
-    Map<String, Instant> changedAt = new HashMap<>();
-    Set<String> stopped = new HashSet<>();
-    Instant unreachableSince = null;
-    List<ProgressView.Site> states = List.of();
     while (true) {
       Instant now = clock.instant();
-      SitePolls.Poll poll;
-      try {
-        poll = polls.poll(sites);
-        unreachableSince = null;
-      } catch (DatabaseException e) {
-        unreachableSince = unreachableSince == null ? now : unreachableSince;
-        if (Duration.between(unreachableSince, now).compareTo(OUTAGE) >= 0) {
-          finishDrawing();
-          throw new CliException(3, "the database cannot be reached (" + e.getMessage() + "); the pipelines"
-              + " go on: 'clerk watch' again later");
-        }
+      Optional<SitePolls.Poll> poll = poll(sites, now);
+      if (poll.isEmpty()) {
         sleeper.sleep(POLL);
         continue;
       }
-      List<ProgressView.Site> next = new ArrayList<>();
-      for (SiteRow row : poll.sites()) {
-        String key = row.currentStage() + " " + row.counters() + " " + row.updatedAt();
-        if (!key.equals(lastKey.put(row.subdomain(), key))) {
-          changedAt.put(row.subdomain(), now);
-        }
-        ProgressView.State state = state(row, startedSince, stopped.contains(row.subdomain()));
-        if (!state.ended() && Duration.between(changedAt.get(row.subdomain()), now).compareTo(STALL) >= 0) {
-          changedAt.put(row.subdomain(), now); // asked again after another STALL without change
-          if (!running(row.subdomain())) {
-            stopped.add(row.subdomain());
-            state = ProgressView.State.STOPPED;
-          }
-        }
-        next.add(new ProgressView.Site(row, state));
-      }
-      states = next;
+      List<ProgressView.Site> states = poll.get().sites().stream().map(r -> observe(r, startedSince, now)).toList();
       view.record(states, now);
       draw(view, states, now);
       if (states.stream().allMatch(s -> s.state().ended())) {
-        finishDrawing();
         out.println(ProgressView.summary(states, "ended"));
         return new Outcome(exitCode(states), true);
       }
       if (timeout != null && Duration.between(start, now).compareTo(timeout) >= 0) {
-        finishDrawing();
         out.println("timed out after " + ProgressView.duration(timeout) + "; the pipelines go on. "
             + ProgressView.summary(states, "watched"));
         return new Outcome(1, false);
       }
       sleeper.sleep(POLL);
     }
+  }
+
+  /** The watched sites' rows; empty while the database cannot be reached, exit 3 when that lasts. */
+  private Optional<SitePolls.Poll> poll(List<String> sites, Instant now) {
+    try {
+      SitePolls.Poll poll = polls.poll(sites);
+      unreachableSince = null;
+      return Optional.of(poll);
+    } catch (DatabaseException e) {
+      unreachableSince = unreachableSince == null ? now : unreachableSince;
+      if (Duration.between(unreachableSince, now).compareTo(OUTAGE) >= 0) {
+        throw new CliException(3, "the database cannot be reached (" + e.getMessage() + "); the pipelines"
+            + " go on: 'clerk watch' again later");
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** Where a site is; one unchanged for {@link #STALL} is checked in Temporal (again after each STALL). */
+  private ProgressView.Site observe(SiteRow row, Instant startedSince, Instant now) {
+    String key = row.currentStage() + " " + row.counters() + " " + row.updatedAt();
+    if (!key.equals(lastKey.put(row.subdomain(), key))) {
+      changedAt.put(row.subdomain(), now);
+    }
+    ProgressView.State state = state(row, startedSince, stopped.contains(row.subdomain()));
+    if (!state.ended() && Duration.between(changedAt.get(row.subdomain()), now).compareTo(STALL) >= 0) {
+      changedAt.put(row.subdomain(), now);
+      if (!running(row.subdomain())) {
+        stopped.add(row.subdomain());
+        state = ProgressView.State.STOPPED;
+      }
+    }
+    return new ProgressView.Site(row, state);
   }
 
   static ProgressView.State state(SiteRow row, Instant startedSince, boolean stopped) {
@@ -161,7 +167,6 @@ final class ProgressWatch {
     try {
       return pipelineRunning.test(site);
     } catch (RuntimeException e) {
-      finishDrawing();
       throw new CliException(3, "Temporal cannot be reached (" + e.getMessage() + "); the pipelines go on");
     }
   }
@@ -184,10 +189,5 @@ final class ProgressWatch {
     out.print(frame);
     out.flush();
     drawn = lines.size();
-  }
-
-  /** The frame stays on the screen; what follows is printed below it. */
-  private void finishDrawing() {
-    drawn = 0;
   }
 }
