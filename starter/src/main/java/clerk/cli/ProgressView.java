@@ -86,11 +86,12 @@ final class ProgressView {
     for (Site s : sites) {
       Stage stage = s.row().currentStage();
       Deque<Sample> q = samples.computeIfAbsent(s.subdomain(), k -> new ArrayDeque<>());
-      if (stage != sampledStage.put(s.subdomain(), stage)) {
-        q.clear(); // a new stage: its own rate
-      }
       StageCounters c = s.stageCounters();
-      q.addLast(new Sample(now, c.completed() + c.failed()));
+      int done = c.completed() + c.failed();
+      if (stage != sampledStage.put(s.subdomain(), stage) || (!q.isEmpty() && done < q.getLast().done())) {
+        q.clear(); // a new stage, or documents sent back (retry, reconciliation): a rate of its own
+      }
+      q.addLast(new Sample(now, done));
       // Keep one sample at or before the window's start, so the rate spans the whole window.
       while (q.size() > 2 && !second(q).at().isAfter(now.minus(RATE_WINDOW))) {
         q.removeFirst();

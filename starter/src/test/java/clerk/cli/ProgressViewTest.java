@@ -102,6 +102,17 @@ class ProgressViewTest {
   }
 
   @Test
+  void documentsSentBackStartANewRateRatherThanANegativeOne() {
+    ProgressView view = new ProgressView(T0);
+    view.record(List.of(running("a.ca.us", Stage.OCR, 10, 0, 0)), at(0));
+    view.record(List.of(running("a.ca.us", Stage.OCR, 10, 8, 2)), at(10));
+    view.record(List.of(running("a.ca.us", Stage.OCR, 10, 8, 0)), at(11)); // clerk retry: 2 back to pending
+    assertThat(view.rate("a.ca.us")).isEmpty();
+    view.record(List.of(running("a.ca.us", Stage.OCR, 10, 9, 0)), at(13));
+    assertThat(view.rate("a.ca.us")).hasValue(0.5);
+  }
+
+  @Test
   void anEndedSiteShowsItsDocumentsAndFailures() {
     ProgressView view = new ProgressView(T0);
     List<Site> sites = List.of(
