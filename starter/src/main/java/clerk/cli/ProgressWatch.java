@@ -70,7 +70,8 @@ final class ProgressWatch {
 
   /** For the command line: on a terminal when stdout is one and ANSI is not turned off (picocli's test). */
   static ProgressWatch onStdout(Services services) {
-    return new ProgressWatch(new SitePolls(services.repository().dataSource())::of, services.pipelines()::isRunning,
+    Predicate<String> running = services.pipelines()::isRunning; // first: no worker, no database of our own
+    return new ProgressWatch(new SitePolls(services.repository().dataSource())::of, running,
         System.out, CommandLine.Help.Ansi.AUTO.enabled(), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
   }
 

@@ -32,6 +32,7 @@ final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     try (Services services = new Services(ClerkCli.settings())) {
+      ProgressWatch watch = ProgressWatch.onStdout(services);
       List<String> sites = subdomains.isEmpty()
           ? new SitePolls(services.repository().dataSource()).inProgress()
           : services.sites(subdomains, false, s -> true);
@@ -39,7 +40,7 @@ final class WatchCommand implements Callable<Integer> {
         System.out.println("no site has work in progress");
         return 0;
       }
-      return ProgressWatch.onStdout(services).watch(sites, null, timeout).exitCode();
+      return watch.watch(sites, null, timeout).exitCode();
     }
   }
 }
