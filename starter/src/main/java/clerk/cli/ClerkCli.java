@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ClerkCli.WorkerCommand.class,
       SitesCommand.class,
       StartCommand.class,
+      WatchCommand.class,
       RetryCommand.class,
       StatusCommand.class,
       HealthCommand.class,

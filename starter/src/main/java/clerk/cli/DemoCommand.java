@@ -12,9 +12,7 @@ import clerk.workflows.StageCounters;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,45 +53,20 @@ final class DemoCommand implements Callable<Integer> {
     try (Services services = new Services(settings)) {
       SiteRepository repository = services.repository();
       Pipelines pipelines = services.pipelines();
+      SITES.forEach(site -> repository.ensureSite(site, null));
+      ProgressWatch watch = ProgressWatch.onStdout(services);
+      Instant since = watch.databaseNow(SITES);
       for (String site : SITES) {
-        repository.ensureSite(site, null);
         pipelines.start(site);
         System.out.println("started " + site + "  " + settings.workflowLink(site));
       }
-      boolean done = watch(repository, pipelines, Duration.ofMinutes(timeoutMinutes));
-      return summary(repository, settings) && done ? 0 : 1;
+      boolean ended = watch.watch(SITES, since, Duration.ofMinutes(timeoutMinutes)).ended();
+      return summary(repository, settings) && ended ? 0 : 1;
     } finally {
       if (worker != null) {
         worker.close();
       }
     }
-  }
-
-  private static boolean watch(SiteRepository repository, Pipelines pipelines, Duration timeout)
-      throws InterruptedException {
-    Instant start = Instant.now();
-    Map<String, String> last = new HashMap<>();
-    while (Duration.between(start, Instant.now()).compareTo(timeout) < 0) {
-      boolean all = true;
-      for (String site : SITES) {
-        SiteRow row = repository.site(site);
-        boolean running = pipelines.isRunning(site);
-        Stage stage = row.currentStage();
-        String line = stage == null ? "waiting"
-            : stage == Stage.COMPLETED ? "completed" : row.counters(stage).toString();
-        if (!line.equals(last.put(site, line))) {
-          System.out.printf("[%5.1fs] %-20s %s%n",
-              Duration.between(start, Instant.now()).toMillis() / 1000.0, site, line);
-        }
-        all &= !running && stage == Stage.COMPLETED;
-      }
-      if (all) {
-        return true;
-      }
-      Thread.sleep(500);
-    }
-    System.out.println("timed out after " + timeout.toMinutes() + " minutes");
-    return false;
   }
 
   private static boolean summary(SiteRepository repository, ClerkSettings settings) {

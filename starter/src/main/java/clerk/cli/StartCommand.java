@@ -3,6 +3,8 @@ package clerk.cli;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
 import clerk.workflows.Pipelines;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,7 +18,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Starts the pipeline of the given sites, or of every registered site with work.",
       "With --all: every site not finished, or completed but changed on disk since (new, replaced or"
-          + " removed PDFs). A site whose pipeline is running is left alone: there is never a second one."
+          + " removed PDFs). A site whose pipeline is running is left alone: there is never a second one.",
+      "With --wait: shows each site's progress until every one has ended (as 'clerk watch' does) and exits"
+          + " 0 when all completed with no failed document, 1 otherwise; Ctrl-C leaves the pipelines running."
     })
 final class StartCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "SUBDOMAIN", description = "sites to start")
@@ -25,8 +29,18 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--all", description = "every registered site with work, completed or not")
   boolean all;
 
+  @Option(names = "--wait", description = "show the sites' progress until they have ended; exit by outcome")
+  boolean wait;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "with --wait: stop waiting after this long (90s, 15m, 2h), exit 1; the pipelines go on")
+  Duration timeout;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
+    if (timeout != null && !wait) {
+      throw new CliException(2, "--timeout goes with --wait");
+    }
     try (Services services = new Services(ClerkCli.settings())) {
       SiteStorage storage = services.storage();
       int[] unchanged = {0};
@@ -36,6 +50,8 @@ final class StartCommand implements Callable<Integer> {
         return work;
       });
       Pipelines pipelines = services.pipelines();
+      ProgressWatch watch = wait && !targets.isEmpty() ? ProgressWatch.onStdout(services) : null;
+      Instant since = watch == null ? null : watch.databaseNow(targets);
       for (String s : targets) {
         boolean started = pipelines.start(s);
         System.out.println((started ? "started  " : "running  ") + s + "  "
@@ -48,7 +64,7 @@ final class StartCommand implements Callable<Integer> {
         System.out.println(unchanged[0] + (unchanged[0] == 1 ? " site has" : " sites have")
             + " no work: finished and unchanged on disk since");
       }
-      return 0;
+      return watch == null ? 0 : watch.watch(targets, since, timeout).exitCode();
     }
   }
 
