@@ -14,7 +14,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-jar="$root/starter/target/clerk.jar"
+jar="$root/app/target/clerk.jar"
 temporal_dev=no
 reconcile_timer=no
 datasette=no

@@ -1,7 +1,7 @@
 package clerk.cli;
 
 import clerk.activities.storage.SiteStorage;
-import clerk.worker.Reconciliations;
+import clerk.client.Reconciliations;
 import clerk.workflows.ReconciliationReport;
 import clerk.workflows.ReconciliationRequest;
 import clerk.workflows.SiteReconciliation;

@@ -1,7 +1,7 @@
 package clerk.cli;
 
 import clerk.activities.search.PageSearch;
-import clerk.worker.SearchController;
+import clerk.client.SearchJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +45,7 @@ final class SearchCommand implements Callable<Integer> {
       PageSearch.Result result = new PageSearch(services.repository().dataSource()).search(q);
       if (json) {
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
-            .writeValueAsString(SearchController.json(result, services.settings())));
+            .writeValueAsString(SearchJson.json(result, services.settings())));
         return 0;
       }
       if (result.hits().isEmpty()) {

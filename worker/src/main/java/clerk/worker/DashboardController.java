@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import clerk.activities.db.PageWarnings;
 import clerk.activities.db.ReconciliationRuns;
 import clerk.activities.db.SiteOverview;

@@ -1,5 +1,8 @@
 package clerk.worker;
 
+import clerk.client.TemporalConnection;
+import clerk.client.ClerkSettings;
+import clerk.client.RuntimeFile;
 import clerk.activities.DocumentActivitiesImpl;
 import clerk.activities.OcrActivitiesImpl;
 import clerk.activities.PageImageActivitiesImpl;
@@ -33,6 +36,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class WorkerConfiguration {
   private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+  /** worker.json, written once the worker is ready, deleted when it stops. */
+  @Bean(destroyMethod = "delete")
+  RuntimeFile runtimeFile(ClerkSettings settings) {
+    return new RuntimeFile(settings);
+  }
 
   @Bean(destroyMethod = "close")
   HikariDataSource dataSource(ClerkSettings settings) {

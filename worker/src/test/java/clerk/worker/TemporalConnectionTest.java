@@ -1,5 +1,8 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
+import clerk.client.TemporalConnection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

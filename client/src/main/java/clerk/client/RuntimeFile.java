@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,17 +8,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationContext;
-import org.springframework.stereotype.Component;
 
 /**
  * {@code CLERK_HOME/worker.json}: which database and Temporal server a running worker uses, so that
  * {@code clerk status}, {@code clerk start} and friends find its embedded services with no settings.
  */
-@Component
-public class RuntimeFile implements DisposableBean {
+public class RuntimeFile {
   private static final Logger log = LoggerFactory.getLogger(RuntimeFile.class);
   private static final ObjectMapper json = new ObjectMapper();
 
@@ -38,13 +33,10 @@ public class RuntimeFile implements DisposableBean {
   /**
    * Writes the file: called once the worker is ready (after start-up reconciliation).
    *
+   * @param http the worker's HTTP base URL, null without a web server
    * @param passwordFile the embedded database's password file, null for a configured database
    */
-  public void write(ApplicationContext context, Path passwordFile) {
-    String http = null;
-    if (context instanceof WebServerApplicationContext web) {
-      http = "http://" + settings.httpAddress() + ":" + web.getWebServer().getPort();
-    }
+  public void write(String http, Path passwordFile) {
     Worker worker = new Worker(ProcessHandle.current().pid(), settings.databaseUrl(), settings.databaseUser(),
         passwordFile == null ? null : passwordFile.toString(), settings.temporalAddress(), settings.namespace(), http);
     try {
@@ -59,8 +51,8 @@ public class RuntimeFile implements DisposableBean {
     }
   }
 
-  @Override
-  public void destroy() throws IOException {
+  /** Deletes the file if this process wrote it: the worker stops. */
+  public void delete() throws IOException {
     Optional<Worker> mine = read(settings.runtimeFile())
         .filter(w -> w.pid() == ProcessHandle.current().pid());
     if (mine.isPresent()) {

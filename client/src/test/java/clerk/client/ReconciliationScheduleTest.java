@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

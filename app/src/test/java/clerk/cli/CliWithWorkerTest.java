@@ -6,7 +6,7 @@ import clerk.activities.db.SiteRepository;
 import clerk.activities.sample.SamplePdfs;
 import clerk.activities.sample.SamplePdfs.SamplePage;
 import clerk.activities.sample.SamplePdfs.Style;
-import clerk.worker.ClerkSettings;
+import clerk.client.ClerkSettings;
 import clerk.worker.ClerkWorkerApplication;
 import clerk.workflows.DocumentRef;
 import clerk.workflows.SitePipelineWorkflow;

@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +25,7 @@ class EmbeddedDatabaseIntegrationTest {
 
   @Test
   void aNewServerRefusesConnectionsWithoutItsPasswordAndListensOnLoopbackOnly() throws Exception {
-    int port = TestWorkers.freePort();
+    int port = freePort();
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     String password;
     try (EmbeddedDatabase db = EmbeddedDatabase.start(home, port)) {
@@ -57,7 +57,7 @@ class EmbeddedDatabaseIntegrationTest {
 
   @Test
   void aDataDirectoryFromBeforePasswordsKeepsItsDataAndRequiresAPasswordFromNowOn() throws Exception {
-    int port = TestWorkers.freePort();
+    int port = freePort();
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     // As the worker made it before this change: initdb's "trust" for every local connection.
     try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(home.resolve("postgres"))
@@ -97,6 +97,12 @@ class EmbeddedDatabaseIntegrationTest {
         Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM kept")) {
       r.next();
       return r.getInt(1);
+    }
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
     }
   }
 }

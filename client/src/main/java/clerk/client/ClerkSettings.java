@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import clerk.workflows.TaskQueues;
 import java.nio.file.Path;

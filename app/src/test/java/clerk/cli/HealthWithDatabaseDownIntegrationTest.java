@@ -2,7 +2,7 @@ package clerk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clerk.worker.ClerkSettings;
+import clerk.client.ClerkSettings;
 import clerk.worker.ClerkWorkerApplication;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

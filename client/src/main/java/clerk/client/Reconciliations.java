@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import clerk.workflows.ReconciliationReport;
 import clerk.workflows.ReconciliationRequest;

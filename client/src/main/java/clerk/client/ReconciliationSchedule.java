@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import clerk.workflows.ReconciliationRequest;
 import clerk.workflows.ReconciliationWorkflow;
@@ -280,7 +280,7 @@ public final class ReconciliationSchedule {
   }
 
   /** The gRPC status code somewhere in the cause chain, or null. */
-  static Status.Code code(Throwable e) {
+  public static Status.Code code(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StatusRuntimeException s) {
         return s.getStatus().getCode();

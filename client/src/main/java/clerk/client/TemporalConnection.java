@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.temporal.serviceclient.ServiceStubsOptions;

@@ -1,4 +1,4 @@
-package clerk.worker;
+package clerk.client;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -37,7 +37,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** The access rules: password over loopback TCP, nothing else. Rewritten at every start. */
   static final String PG_HBA = """
-      # Written by clerk at every start of its embedded PostgreSQL (clerk.worker.EmbeddedDatabase):
+      # Written by clerk at every start of its embedded PostgreSQL (clerk.client.EmbeddedDatabase):
       # a password (SCRAM) over loopback TCP and nothing else. The server listens on 127.0.0.1 only
       # and has no Unix socket. The password is in CLERK_HOME/postgres.password (mode 0600).
       host all all 127.0.0.1/32 scram-sha-256
