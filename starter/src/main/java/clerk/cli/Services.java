@@ -48,7 +48,10 @@ final class Services implements AutoCloseable {
     if (dataSource == null) {
       ClerkSettings db = database();
       dataSource = Database.connect(db.databaseUrl(), db.databaseUser(), db.databasePassword(), 2);
-      Database.migrate(dataSource);
+      // A running worker migrated the schema when it started; otherwise this command does it.
+      if (worker.isEmpty()) {
+        Database.migrate(dataSource);
+      }
     }
     return new SiteRepository(dataSource);
   }

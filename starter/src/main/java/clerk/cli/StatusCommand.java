@@ -39,8 +39,9 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Services services = new Services(ClerkCli.settings())) {
       SiteRepository repository = services.repository();
-      Optional<Pipelines> pipelines =
-          services.hasTemporal() ? Optional.of(services.pipelines()) : Optional.empty();
+      // Only one site's detail asks Temporal (live progress): the table needs no gRPC client.
+      Optional<Pipelines> pipelines = subdomain != null && services.hasTemporal()
+          ? Optional.of(services.pipelines()) : Optional.empty();
       List<SiteRow> rows;
       if (subdomain == null) {
         rows = repository.sites();
