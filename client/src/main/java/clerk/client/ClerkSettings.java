@@ -1,15 +1,12 @@
 package clerk.client;
 
+import clerk.activities.ocr.OcrSettings;
 import clerk.workflows.TaskQueues;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Everything clerk is configured with, read once from the environment. Empty database URL or Temporal
@@ -40,7 +37,8 @@ public record ClerkSettings(
     String siteUrlTemplate,
     String deployGroup,
     boolean pageImages,
-    String logFormat) {
+    String logFormat,
+    OcrSettings ocr) {
 
   /** CLERK_WORKER_ROLE: {@code all} (site pipelines, reconciliation and OCR) or {@code ocr} (OCR only). */
   public static final List<String> ROLES = List.of("all", "ocr");
@@ -49,13 +47,13 @@ public record ClerkSettings(
 
   public ClerkSettings {
     if (siteOcrAtOnce < 1) {
-      throw new IllegalArgumentException("CLERK_SITE_OCR_AT_ONCE=" + siteOcrAtOnce + ": at least 1");
+      throw EnvironmentBinder.invalid(EnvironmentBinder.setting("CLERK_SITE_OCR_AT_ONCE"), String.valueOf(siteOcrAtOnce));
     }
     if (!ROLES.contains(workerRole)) {
-      throw new IllegalArgumentException("CLERK_WORKER_ROLE=" + workerRole + ": one of " + ROLES);
+      throw EnvironmentBinder.invalid(EnvironmentBinder.setting("CLERK_WORKER_ROLE"), workerRole);
     }
     if (!LOG_FORMATS.contains(logFormat)) {
-      throw new IllegalArgumentException("CLERK_LOG_FORMAT=" + logFormat + ": one of " + LOG_FORMATS);
+      throw EnvironmentBinder.invalid(EnvironmentBinder.setting("CLERK_LOG_FORMAT"), logFormat);
     }
   }
 
@@ -73,61 +71,87 @@ public record ClerkSettings(
     return from(System.getenv());
   }
 
+  /**
+   * The settings in {@code env} (and system properties of the same names), bound by Spring Boot's
+   * binder ({@link EnvironmentBinder}: every setting, its default and form; docs/configuration.md).
+   */
   public static ClerkSettings from(Map<String, String> env) {
-    Function<String, String> get = key -> {
-      String v = System.getProperty(key, env.get(key));
-      return v == null || v.isBlank() ? null : v.trim();
-    };
-    Path home = Path.of(or(get.apply("CLERK_HOME"), ".clerk")).toAbsolutePath().normalize();
+    EnvironmentBinder b = new EnvironmentBinder(env);
+    Path home = path(b, "CLERK_HOME", Path.of(".clerk")).toAbsolutePath().normalize();
     TemporalSecurity temporalSecurity = new TemporalSecurity(
-        bool("TEMPORAL_TLS", or(get.apply("TEMPORAL_TLS"), "false")),
-        optionalPath(get.apply("TEMPORAL_TLS_CERT")),
-        optionalPath(get.apply("TEMPORAL_TLS_KEY")),
-        optionalPath(get.apply("TEMPORAL_TLS_CA")),
-        get.apply("TEMPORAL_API_KEY"));
-    if (temporalSecurity.usesTls() && get.apply("TEMPORAL_ADDRESS") == null) {
+        or(b.bind("TEMPORAL_TLS", Boolean.class), false),
+        path(b, "TEMPORAL_TLS_CERT", null),
+        path(b, "TEMPORAL_TLS_KEY", null),
+        path(b, "TEMPORAL_TLS_CA", null),
+        b.text("TEMPORAL_API_KEY"));
+    if (temporalSecurity.usesTls() && b.text("TEMPORAL_ADDRESS") == null) {
       throw new IllegalArgumentException("TEMPORAL_TLS… and TEMPORAL_API_KEY are for a Temporal server of yours"
           + " (TEMPORAL_ADDRESS): the embedded one speaks plain gRPC on 127.0.0.1");
     }
-    int ocrSlots = Integer.parseInt(or(get.apply("CLERK_OCR_SLOTS"),
-        String.valueOf(Runtime.getRuntime().availableProcessors())));
+    int ocrSlots = atLeastOne(b, "CLERK_OCR_SLOTS", Runtime.getRuntime().availableProcessors());
+    String deployGroup = System.getProperty("CLERK_DEPLOY_GROUP", env.get("CLERK_DEPLOY_GROUP"));
     return new ClerkSettings(
         home,
-        path(get.apply("STORAGE_DIR"), home.resolve("storage")),
-        path(get.apply("DEPLOY_DIR"), home.resolve("deploy")),
-        get.apply("CLERK_DATABASE_URL"),
-        get.apply("CLERK_DATABASE_USER"),
-        get.apply("CLERK_DATABASE_PASSWORD"),
-        Integer.parseInt(or(get.apply("CLERK_EMBEDDED_DATABASE_PORT"), "54329")),
-        get.apply("TEMPORAL_ADDRESS"),
+        path(b, "STORAGE_DIR", home.resolve("storage")),
+        path(b, "DEPLOY_DIR", home.resolve("deploy")),
+        b.text("CLERK_DATABASE_URL"),
+        b.text("CLERK_DATABASE_USER"),
+        b.text("CLERK_DATABASE_PASSWORD"),
+        or(b.bind("CLERK_EMBEDDED_DATABASE_PORT", Integer.class), 54329),
+        b.text("TEMPORAL_ADDRESS"),
         temporalSecurity,
-        Integer.parseInt(or(get.apply("CLERK_EMBEDDED_TEMPORAL_PORT"), "7233")),
-        or(get.apply("TEMPORAL_NAMESPACE"), "default"),
-        or(get.apply("CLERK_TASK_QUEUE"), TaskQueues.PIPELINE),
+        or(b.bind("CLERK_EMBEDDED_TEMPORAL_PORT", Integer.class), 7233),
+        or(b.text("TEMPORAL_NAMESPACE"), "default"),
+        or(b.text("CLERK_TASK_QUEUE"), TaskQueues.PIPELINE),
         ocrSlots,
         // Two per OCR slot: every slot has its next task queued, and a site started later waits
         // behind a few of another site's tasks, not all of them.
-        Integer.parseInt(or(get.apply("CLERK_SITE_OCR_AT_ONCE"), String.valueOf(2 * ocrSlots))),
-        or(get.apply("CLERK_HTTP_ADDRESS"), "127.0.0.1"),
-        Integer.parseInt(or(get.apply("CLERK_HTTP_PORT"), "8077")),
-        or(get.apply("CLERK_TEMPORAL_UI_URL"), "http://localhost:8233"),
-        duration("CLERK_RECONCILE_INTERVAL", or(get.apply("CLERK_RECONCILE_INTERVAL"), "15m")),
-        duration("CLERK_STALE_THRESHOLD", or(get.apply("CLERK_STALE_THRESHOLD"), "2h")),
-        duration("CLERK_RECONCILE_TIMEOUT", or(get.apply("CLERK_RECONCILE_TIMEOUT"), "30m")),
-        or(get.apply("CLERK_WORKER_ROLE"), "all"),
-        or(get.apply("CLERK_SITE_URL"), DEFAULT_SITE_URL),
+        atLeastOne(b, "CLERK_SITE_OCR_AT_ONCE", 2 * ocrSlots),
+        or(b.text("CLERK_HTTP_ADDRESS"), "127.0.0.1"),
+        or(b.bind("CLERK_HTTP_PORT", Integer.class), 8077),
+        or(b.text("CLERK_TEMPORAL_UI_URL"), "http://localhost:8233"),
+        b.duration("CLERK_RECONCILE_INTERVAL"),
+        b.duration("CLERK_STALE_THRESHOLD"),
+        b.duration("CLERK_RECONCILE_TIMEOUT"),
+        oneOf(b, "CLERK_WORKER_ROLE", ROLES),
+        or(b.text("CLERK_SITE_URL"), DEFAULT_SITE_URL),
         // Unset: the default group (www-data where it can be given); set but empty: readable by everyone.
-        System.getProperty("CLERK_DEPLOY_GROUP", env.get("CLERK_DEPLOY_GROUP")),
-        onOff("CLERK_PAGE_IMAGES", or(get.apply("CLERK_PAGE_IMAGES"), "off")),
-        or(get.apply("CLERK_LOG_FORMAT"), "text").toLowerCase(Locale.ROOT));
+        deployGroup == null ? null : deployGroup.trim(),
+        or(b.bind("CLERK_PAGE_IMAGES", Boolean.class), false),
+        oneOf(b, "CLERK_LOG_FORMAT", LOG_FORMATS),
+        ocr(b));
   }
 
-  private static boolean onOff(String name, String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "on", "true", "yes", "1" -> true;
-      case "off", "false", "no", "0" -> false;
-      default -> throw new IllegalArgumentException(name + "=" + value + ": on or off");
-    };
+  private static OcrSettings ocr(EnvironmentBinder b) {
+    int dpi = or(b.bind("CLERK_OCR_DPI", Integer.class), OcrSettings.DEFAULT_DPI);
+    if (dpi < 72 || dpi > 1200) {
+      throw EnvironmentBinder.invalid(EnvironmentBinder.setting("CLERK_OCR_DPI"), String.valueOf(dpi));
+    }
+    int timeout = atLeastOne(b, "CLERK_OCR_PAGE_TIMEOUT", (int) OcrSettings.DEFAULT_PAGE_TIMEOUT.toSeconds());
+    return new OcrSettings(or(b.text("CLERK_OCR_LANG"), OcrSettings.DEFAULT_LANG), dpi,
+        path(b, "TESSDATA_PREFIX", null), or(b.bind("CLERK_OCR_FORCE", Boolean.class), false),
+        Duration.ofSeconds(timeout));
+  }
+
+  private static int atLeastOne(EnvironmentBinder b, String env, int fallback) {
+    int value = or(b.bind(env, Integer.class), fallback);
+    if (value < 1) {
+      throw EnvironmentBinder.invalid(EnvironmentBinder.setting(env), String.valueOf(value));
+    }
+    return value;
+  }
+
+  private static String oneOf(EnvironmentBinder b, String env, List<String> allowed) {
+    String value = or(b.text(env), allowed.get(0)).trim().toLowerCase(Locale.ROOT);
+    if (!allowed.contains(value)) {
+      throw EnvironmentBinder.invalid(EnvironmentBinder.setting(env), value);
+    }
+    return value;
+  }
+
+  private static Path path(EnvironmentBinder b, String env, Path fallback) {
+    String value = b.text(env);
+    return value == null ? fallback : Path.of(value.trim()).toAbsolutePath().normalize();
   }
 
   /**
@@ -148,34 +172,8 @@ public record ClerkSettings(
     return clerk.activities.deploy.BundlePermissions.of(deployGroup);
   }
 
-  private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
-
-  /** {@code 15m}, {@code 2h}, {@code 1h30m}, {@code 90s}, or ISO-8601 ({@code PT15M}). */
-  static Duration duration(String name, String value) {
-    if (value.equalsIgnoreCase("off")) {
-      return Duration.ZERO;
-    }
-    Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-    if (!value.isEmpty() && m.matches()) {
-      Duration d = Duration.ZERO;
-      d = m.group(1) == null ? d : d.plusHours(Long.parseLong(m.group(1)));
-      d = m.group(2) == null ? d : d.plusMinutes(Long.parseLong(m.group(2)));
-      d = m.group(3) == null ? d : d.plusSeconds(Long.parseLong(m.group(3)));
-      return d;
-    }
-    try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + "=" + value + ": not a duration (use e.g. 15m, 2h, 1h30m)");
-    }
-  }
-
-  private static String or(String value, String fallback) {
+  private static <T> T or(T value, T fallback) {
     return value == null ? fallback : value;
-  }
-
-  private static Path path(String value, Path fallback) {
-    return value == null ? fallback : Path.of(value).toAbsolutePath().normalize();
   }
 
   /**
@@ -193,17 +191,6 @@ public record ClerkSettings(
    */
   public int databasePoolSize() {
     return ocrSlots + pipelineSlots() + clerk.activities.reconcile.ReconciliationActivitiesImpl.SITES_AT_ONCE + 3;
-  }
-
-  private static Path optionalPath(String value) {
-    return path(value, null);
-  }
-
-  private static boolean bool(String name, String value) {
-    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-      throw new IllegalArgumentException(name + "=" + value + ": true or false");
-    }
-    return Boolean.parseBoolean(value);
   }
 
   /** Whether the worker runs reconciliation on a timer ({@code CLERK_RECONCILE_INTERVAL=off}: no). */
@@ -235,20 +222,20 @@ public record ClerkSettings(
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
         ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup, pageImages, logFormat);
+        siteUrlTemplate, deployGroup, pageImages, logFormat, ocr);
   }
 
   public ClerkSettings withTemporal(String temporalAddress) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
         ocrSlots, siteOcrAtOnce, httpAddress, httpPort, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup, pageImages, logFormat);
+        siteUrlTemplate, deployGroup, pageImages, logFormat, ocr);
   }
 
   public ClerkSettings withHttpPort(int port) {
     return new ClerkSettings(home, storageDir, deployDir, databaseUrl, databaseUser, databasePassword,
         embeddedDatabasePort, temporalAddress, temporalSecurity, embeddedTemporalPort, namespace, taskQueue,
         ocrSlots, siteOcrAtOnce, httpAddress, port, temporalUiUrl, reconcileInterval, staleThreshold, reconcileRunTimeout, workerRole,
-        siteUrlTemplate, deployGroup, pageImages, logFormat);
+        siteUrlTemplate, deployGroup, pageImages, logFormat, ocr);
   }
 }

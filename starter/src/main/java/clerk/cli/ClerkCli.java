@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
     },
     footerHeading = "%n",
     footer = "Exit codes: 0 ok, 1 finished with failures, 2 usage error, 3 a service cannot be reached,"
-        + " 4 invalid input. Every setting: README.md, Configuration.")
+        + " 4 invalid input. Every setting: docs/configuration.md.")
 public final class ClerkCli implements Callable<Integer> {
   static final String ENVIRONMENT_SECTION = "environment";
   /** The settings an operator reaches for first, shown by {@code clerk --help}. */

@@ -253,4 +253,21 @@ class ClerkCliTest {
     assertThat(sites.toString()).contains("alameda.ca.us");
     assertThat(status.out()).contains("\"ocr_total\" : 7").containsPattern("\"ocr_completed\" : 0");
   }
+
+  @Test
+  void aWrongSettingIsOneLineNamingTheVariableAndTheExpectedFormAndExitsFour() {
+    for (String[] wrong : List.of(
+        new String[] {"CLERK_STALE_THRESHOLD", "abc", "expected a duration (2h, 90m, PT1H30M)"},
+        new String[] {"CLERK_OCR_SLOTS", "x", "expected a whole number, at least 1"})) {
+      System.setProperty(wrong[0], wrong[1]);
+      try {
+        Run run = clerk("status");
+        assertThat(run.exit()).as(wrong[0]).isEqualTo(4);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("clerk: " + wrong[0] + "=" + wrong[1] + ": " + wrong[2] + System.lineSeparator());
+      } finally {
+        System.clearProperty(wrong[0]);
+      }
+    }
+  }
 }

@@ -21,7 +21,6 @@ import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
-import clerk.activities.ocr.OcrSettings;
 import clerk.activities.search.PageSearch;
 import clerk.activities.storage.SiteStorage;
 import com.zaxxer.hikari.HikariDataSource;
@@ -77,8 +76,9 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository, MeterRegistry metrics) {
-    return new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.fromEnv()), metrics);
+  OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository, MeterRegistry metrics,
+      ClerkSettings settings) {
+    return new OcrActivitiesImpl(storage, repository, new DocumentOcr(settings.ocr()), metrics);
   }
 
   /** TLS and API key for a configured Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY), as the CLI has them. */
