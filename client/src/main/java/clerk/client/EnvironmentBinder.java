@@ -68,12 +68,11 @@ final class EnvironmentBinder {
     SETTINGS.forEach(s -> BY_ENV.put(s.env(), s));
   }
 
-  private final Map<String, Object> values;
   private final Binder binder;
 
   /** Binds {@code env}, with a system property of a setting's name taking its place (tests, -D). */
   EnvironmentBinder(Map<String, String> env) {
-    values = new HashMap<>(env);
+    Map<String, Object> values = new HashMap<>(env);
     for (Setting s : SETTINGS) {
       String property = System.getProperty(s.env());
       if (property != null) {
@@ -85,22 +84,23 @@ final class EnvironmentBinder {
         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, values)));
   }
 
-  /** The raw value, null when unset or blank. */
+  /** The value as written (trimmed), null when unset or blank. */
   String text(String env) {
-    return bind(env, String.class);
+    setting(env);
+    String value = binder.bind(property(env), String.class).orElse(null);
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   /** The value converted by Spring Boot's conversion service, null when unset or blank. */
   <T> T bind(String env, Class<T> type) {
-    Setting setting = setting(env);
-    Object raw = values.get(env);
-    if (raw == null || raw.toString().isBlank()) {
+    String raw = text(env);
+    if (raw == null) {
       return null;
     }
     try {
       return binder.bind(property(env), Bindable.of(type)).orElse(null);
     } catch (BindException e) {
-      throw invalid(setting, raw.toString());
+      throw invalid(setting(env), raw);
     }
   }
 
