@@ -22,6 +22,10 @@ class ClerkMainTest {
       cli.setOut(new java.io.PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true));
       assertThat(cli.execute(command, "--help")).as(command).isZero();
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: clerk " + command);
+      // As ClerkCliTest asks of the light commands: paragraphs picocli wraps, each a whole sentence.
+      for (String paragraph : cli.getSubcommands().get(command).getCommandSpec().usageMessage().description()) {
+        assertThat(paragraph).as(command + ": " + paragraph).endsWith(".");
+      }
     }
   }
 
