@@ -11,10 +11,10 @@ import clerk.activities.sample.SamplePdfs.Style;
 import clerk.activities.sample.SampleSites;
 import clerk.activities.storage.SiteStorage;
 import clerk.activities.storage.SiteSurvey;
-import clerk.worker.ClerkSettings;
-import clerk.worker.EmbeddedDatabase;
-import clerk.worker.PasswordFile;
-import clerk.worker.RuntimeFile;
+import clerk.client.ClerkSettings;
+import clerk.client.EmbeddedDatabase;
+import clerk.client.PasswordFile;
+import clerk.client.RuntimeFile;
 import clerk.workflows.Stage;
 import clerk.workflows.StageCounters;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +63,7 @@ public final class ChaosBench {
     long corrupt = samples.stream().filter(SampleDocument::corrupt).count();
     System.out.printf("clerk chaos run: %d documents (%d corrupt) over %d sites, %d kills, seed in %s%n",
         samples.size(), corrupt, SITES, kills, home);
-    Path jar = Path.of("starter/target/clerk.jar").toAbsolutePath();
+    Path jar = Path.of("app/target/clerk.jar").toAbsolutePath();
 
     Map<String, Integer> landed = new TreeMap<>();
     boolean frozen = false;

@@ -7,7 +7,7 @@ import clerk.activities.ocr.OcrSettings;
 import clerk.activities.sample.SamplePdfs;
 import clerk.activities.sample.SamplePdfs.SamplePage;
 import clerk.activities.sample.SamplePdfs.Style;
-import clerk.worker.ClerkSettings;
+import clerk.client.ClerkSettings;
 import clerk.worker.ClerkWorkerApplication;
 import clerk.workflows.Pipelines;
 import clerk.workflows.SitePipelineWorkflow;

@@ -5,7 +5,7 @@ import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.sample.SamplePdfs;
 import clerk.activities.sample.SamplePdfs.SamplePage;
 import clerk.activities.sample.SamplePdfs.Style;
-import clerk.worker.ClerkSettings;
+import clerk.client.ClerkSettings;
 import clerk.worker.ClerkWorkerApplication;
 import clerk.worker.EmbeddedServices;
 import clerk.workflows.ReconciliationReport;
@@ -54,7 +54,7 @@ public final class ReconcileBench {
     int sites = intArg(args, "--sites", 10_000);
     int changed = intArg(args, "--changed", 100);
     int idle = intArg(args, "--idle", 100);
-    Path jar = Path.of("starter/target/clerk.jar").toAbsolutePath();
+    Path jar = Path.of("app/target/clerk.jar").toAbsolutePath();
     Path home = Files.createTempDirectory("clerk-reconcile-bench");
     Map<String, String> env = workerEnv(home);
     env.put("CLERK_HTTP_PORT", String.valueOf(freePort()));

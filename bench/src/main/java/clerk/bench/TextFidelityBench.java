@@ -1,5 +1,6 @@
 package clerk.bench;
 
+import clerk.client.ClerkSettings;
 import clerk.activities.ocr.DocumentOcr;
 import clerk.activities.ocr.OcrSettings;
 import clerk.activities.ocr.PageMethod;
@@ -31,7 +32,7 @@ public final class TextFidelityBench {
         FidelityPdfs.dotLeaderIndex(work.resolve("dot-leader-index.pdf")),
         FidelityPdfs.letterSpaced(work.resolve("letter-spaced.pdf"), 1),
         FidelityPdfs.twoColumnsRowByRow(work.resolve("two-columns-row-by-row.pdf"), 30, 1));
-    DocumentOcr clerk = new DocumentOcr(OcrSettings.fromEnv());
+    DocumentOcr clerk = new DocumentOcr(ClerkSettings.fromEnvironment().ocr());
 
     System.out.println("generated pages: CER against the known text (lower is better)");
     System.out.printf("%-28s %8s %10s %10s  %s%n", "page", "clerk", "pdftotext", "PDFBox", "clerk's method");

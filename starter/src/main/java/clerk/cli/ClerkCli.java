@@ -1,23 +1,23 @@
 package clerk.cli;
 
-import clerk.worker.ClerkSettings;
-import clerk.worker.ClerkWorkerApplication;
+import clerk.client.ClerkSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code clerk}: the command-line tool. */
+/**
+ * {@code clerk}: the command-line tool's light commands, which talk to PostgreSQL, Temporal or a
+ * running worker and start no Spring context. {@code worker} and {@code demo}, which run a worker, are
+ * added by {@code ClerkMain} in the app module.
+ */
 @Command(
     name = "clerk",
     mixinStandardHelpOptions = true,
     version = "clerk 0.1.0",
     description = "Civic meeting PDFs through OCR, compilation, extraction and deploy, on Temporal.",
     subcommands = {
-      DemoCommand.class,
-      ClerkCli.WorkerCommand.class,
       SitesCommand.class,
       StartCommand.class,
       WatchCommand.class,
@@ -35,7 +35,7 @@ import picocli.CommandLine.Command;
     },
     footerHeading = "%n",
     footer = "Exit codes: 0 ok, 1 finished with failures, 2 usage error, 3 a service cannot be reached,"
-        + " 4 invalid input. Every setting: README.md, Configuration.")
+        + " 4 invalid input. Every setting: docs/configuration.md.")
 public final class ClerkCli implements Callable<Integer> {
   static final String ENVIRONMENT_SECTION = "environment";
   /** The settings an operator reaches for first, shown by {@code clerk --help}. */
@@ -69,9 +69,15 @@ public final class ClerkCli implements Callable<Integer> {
     return commandLine().execute(args);
   }
 
-  /** The command line with its help sections and error handling, as {@link #execute} runs it. */
-  static CommandLine commandLine() {
+  /**
+   * The command line with its help sections and error handling, as {@link #execute} runs it, with
+   * {@code more} subcommands (added first: the settings below apply to the subcommands there are).
+   */
+  public static CommandLine commandLine(Object... more) {
     CommandLine cli = new CommandLine(new ClerkCli());
+    for (Object command : more) {
+      cli.addSubcommand(command);
+    }
     cli.setUsageHelpAutoWidth(true); // picocli wraps every text to the terminal
     cli.getHelpSectionMap().put(ENVIRONMENT_SECTION, ClerkCli::environment);
     List<String> sections = new ArrayList<>(cli.getHelpSectionKeys());
@@ -113,27 +119,6 @@ public final class ClerkCli implements Callable<Integer> {
 
   static ClerkSettings settings() {
     return ClerkSettings.fromEnvironment();
-  }
-
-  @Command(
-      name = "worker",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Runs the worker: the Temporal workers of the site pipelines and of OCR.",
-        "Starts embedded PostgreSQL and Temporal when CLERK_DATABASE_URL and TEMPORAL_ADDRESS are unset."
-      })
-  static final class WorkerCommand implements Callable<Integer> {
-    @Override
-    public Integer call() throws InterruptedException {
-      ClerkWorkerApplication.Running worker = ClerkWorkerApplication.start(settings());
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        worker.close();
-        stopped.countDown();
-      }, "clerk-shutdown"));
-      stopped.await();
-      return 0;
-    }
   }
 
   @Command(

@@ -1,6 +1,6 @@
 package clerk.cli;
 
-import clerk.worker.RuntimeFile;
+import clerk.client.RuntimeFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,8 +1,8 @@
 package clerk.cli;
 
 import clerk.activities.storage.SiteStorage;
-import clerk.worker.Reconciliations;
-import clerk.worker.api.ReconciliationRunJson;
+import clerk.client.Reconciliations;
+import clerk.client.api.ReconciliationRunJson;
 import clerk.workflows.ReconciliationReport;
 import clerk.workflows.ReconciliationRequest;
 import clerk.workflows.SiteReconciliation;

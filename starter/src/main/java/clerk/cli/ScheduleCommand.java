@@ -1,6 +1,6 @@
 package clerk.cli;
 
-import clerk.worker.ReconciliationSchedule;
+import clerk.client.ReconciliationSchedule;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package clerk.cli;
 
 import clerk.activities.search.PageSearch;
-import clerk.worker.api.SearchJson;
+import clerk.client.api.SearchJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

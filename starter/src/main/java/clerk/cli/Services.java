@@ -3,13 +3,12 @@ package clerk.cli;
 import clerk.activities.db.Database;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.storage.SiteStorage;
-import clerk.worker.ClerkSettings;
-import clerk.worker.EmbeddedDatabase;
-import clerk.worker.EmbeddedServices;
-import clerk.worker.PasswordFile;
+import clerk.client.ClerkSettings;
+import clerk.client.EmbeddedDatabase;
+import clerk.client.PasswordFile;
 import clerk.workflows.Pipelines;
-import clerk.worker.RuntimeFile;
-import clerk.worker.TemporalConnection;
+import clerk.client.RuntimeFile;
+import clerk.client.TemporalConnection;
 import com.zaxxer.hikari.HikariDataSource;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -28,7 +27,7 @@ import clerk.activities.db.SiteRow;
 final class Services implements AutoCloseable {
   private final ClerkSettings settings;
   private final Optional<RuntimeFile.Worker> worker;
-  private EmbeddedServices embedded;
+  private EmbeddedDatabase embedded;
   private HikariDataSource dataSource;
   private WorkflowServiceStubs stubs;
 
@@ -49,7 +48,10 @@ final class Services implements AutoCloseable {
     if (dataSource == null) {
       ClerkSettings db = database();
       dataSource = Database.connect(db.databaseUrl(), db.databaseUser(), db.databasePassword(), 2);
-      Database.migrate(dataSource);
+      // A running worker migrated the schema when it started; otherwise this command does it.
+      if (worker.isEmpty()) {
+        Database.migrate(dataSource);
+      }
     }
     return new SiteRepository(dataSource);
   }
@@ -69,14 +71,14 @@ final class Services implements AutoCloseable {
       return settings.withDatabase(w.databaseUrl(), w.databaseUser(), password);
     }
     try {
-      embedded = EmbeddedServices.start(settings, true, false);
+      embedded = EmbeddedDatabase.start(settings.home(), settings.embeddedDatabasePort());
     } catch (EmbeddedDatabase.InUseException e) {
       // A worker holds it but has not written worker.json: it is starting (or another command runs).
       throw new CliException(3, "the embedded PostgreSQL in " + settings.home()
           + " is in use by another clerk process, most likely a worker that is still starting:"
           + " try again when it is ready");
     }
-    return embedded.settings();
+    return settings.withDatabase(embedded.jdbcUrl(), embedded.user(), embedded.password());
   }
 
   /** Temporal is needed to start or ask pipelines; there is no point in an embedded one here. */

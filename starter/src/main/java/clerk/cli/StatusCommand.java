@@ -4,7 +4,7 @@ import clerk.activities.db.PageWarnings;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.SiteStorage;
-import clerk.worker.api.SiteJson;
+import clerk.client.api.SiteJson;
 import clerk.workflows.SiteProgress;
 import clerk.workflows.StageCounters;
 import com.fasterxml.jackson.databind.ObjectMapper;

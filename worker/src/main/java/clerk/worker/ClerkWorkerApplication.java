@@ -1,10 +1,13 @@
 package clerk.worker;
 
+import clerk.client.RuntimeFile;
+import clerk.client.ClerkSettings;
 import clerk.activities.ocr.DocumentOcr;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -66,7 +69,9 @@ public class ClerkWorkerApplication {
           context.getBean(StartupReconciliation.class).run();
           PageImagesStart.ensure(context.getBean(io.temporal.client.WorkflowClient.class), settings);
         }
-        context.getBean(RuntimeFile.class).write(context, services.databasePasswordFile());
+        String http = context instanceof WebServerApplicationContext web
+            ? "http://" + settings.httpAddress() + ":" + web.getWebServer().getPort() : null;
+        context.getBean(RuntimeFile.class).write(http, services.databasePasswordFile());
       } catch (RuntimeException e) {
         context.close();
         throw e;

@@ -1,13 +1,15 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
+import clerk.activities.db.PageWarnings;
 import clerk.activities.db.ReconciliationRuns;
 import clerk.activities.db.SiteOverview;
 import clerk.activities.db.SiteRepository;
 import clerk.activities.db.SiteRow;
 import clerk.activities.storage.InvalidNameException;
 import clerk.activities.storage.SiteStorage;
-import clerk.worker.api.DashboardJson;
-import clerk.worker.api.SiteJson;
+import clerk.client.api.DashboardJson;
+import clerk.client.api.SiteJson;
 import clerk.workflows.Pipelines;
 import clerk.workflows.SiteProgress;
 import clerk.workflows.Stage;

@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;

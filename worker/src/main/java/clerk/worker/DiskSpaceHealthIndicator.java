@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -24,10 +23,10 @@ public class DiskSpaceHealthIndicator implements HealthIndicator {
   private final Map<String, Path> directories = new LinkedHashMap<>();
   private final DataSize minFree;
 
-  public DiskSpaceHealthIndicator(ClerkSettings settings, @Value("${CLERK_DISK_MIN_FREE:1GB}") DataSize minFree) {
+  public DiskSpaceHealthIndicator(ClerkSettings settings) {
     directories.put("STORAGE_DIR", settings.storageDir());
     directories.put("DEPLOY_DIR", settings.deployDir());
-    this.minFree = minFree;
+    this.minFree = settings.diskMinFree();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package clerk.worker;
 
+import clerk.client.EmbeddedDatabase;
+import clerk.client.ClerkSettings;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

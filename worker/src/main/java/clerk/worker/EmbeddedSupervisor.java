@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.EmbeddedDatabase;
 import io.grpc.Server;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package clerk.worker;
 
 import clerk.activities.db.ReconciliationRuns;
-import clerk.worker.api.ReconciliationStatusJson;
+import clerk.client.api.ReconciliationStatusJson;
 import java.lang.management.ManagementFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

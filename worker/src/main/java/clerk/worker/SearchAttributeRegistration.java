@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ReconciliationSchedule;
 import clerk.workflows.ClerkSearchAttributes;
 import io.grpc.Status;
 import io.temporal.api.enums.v1.IndexedValueType;

@@ -1,7 +1,8 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import clerk.activities.search.PageSearch;
-import clerk.worker.api.SearchJson;
+import clerk.client.api.SearchJson;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import clerk.activities.db.SiteOverview;
 import java.util.LinkedHashMap;
 import java.util.List;

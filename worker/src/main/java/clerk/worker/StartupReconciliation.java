@@ -1,5 +1,8 @@
 package clerk.worker;
 
+import clerk.client.ReconciliationSchedule;
+import clerk.client.Reconciliations;
+import clerk.client.ClerkSettings;
 import clerk.workflows.ReconciliationReport;
 import io.temporal.client.WorkflowClient;
 import org.slf4j.Logger;

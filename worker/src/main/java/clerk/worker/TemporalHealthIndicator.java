@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.temporal.client.WorkflowClient;
 import org.springframework.boot.health.contributor.Health;

@@ -1,5 +1,8 @@
 package clerk.worker;
 
+import clerk.client.TemporalConnection;
+import clerk.client.ClerkSettings;
+import clerk.client.RuntimeFile;
 import clerk.activities.DocumentActivitiesImpl;
 import clerk.activities.OcrActivitiesImpl;
 import clerk.activities.PageImageActivitiesImpl;
@@ -18,7 +21,6 @@ import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.ocr.DocumentOcr;
-import clerk.activities.ocr.OcrSettings;
 import clerk.activities.search.PageSearch;
 import clerk.activities.storage.SiteStorage;
 import com.zaxxer.hikari.HikariDataSource;
@@ -33,6 +35,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class WorkerConfiguration {
   private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+  /** worker.json, written once the worker is ready, deleted when it stops. */
+  @Bean(destroyMethod = "delete")
+  RuntimeFile runtimeFile(ClerkSettings settings) {
+    return new RuntimeFile(settings);
+  }
 
   @Bean(destroyMethod = "close")
   HikariDataSource dataSource(ClerkSettings settings) {
@@ -68,8 +76,9 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository, MeterRegistry metrics) {
-    return new OcrActivitiesImpl(storage, repository, new DocumentOcr(OcrSettings.fromEnv()), metrics);
+  OcrActivitiesImpl ocrActivities(SiteStorage storage, SiteRepository repository, MeterRegistry metrics,
+      ClerkSettings settings) {
+    return new OcrActivitiesImpl(storage, repository, new DocumentOcr(settings.ocr()), metrics);
   }
 
   /** TLS and API key for a configured Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY), as the CLI has them. */

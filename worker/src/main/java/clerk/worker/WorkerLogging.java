@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.logging.LogLevel;

@@ -2,6 +2,7 @@ package clerk.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clerk.client.ClerkSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,9 +16,20 @@ import org.springframework.util.unit.DataSize;
 class DiskSpaceHealthIndicatorTest {
   @TempDir Path home;
 
-  ClerkSettings settings(Path storage, Path deploy) {
+  /** The threshold through its variable, as an operator sets it (bytes, Spring Boot's size form). */
+  ClerkSettings settings(Path storage, Path deploy, DataSize minFree) {
     return ClerkSettings.from(Map.of("CLERK_HOME", home.toString(), "STORAGE_DIR", storage.toString(),
-        "DEPLOY_DIR", deploy.toString()));
+        "DEPLOY_DIR", deploy.toString(), "CLERK_DISK_MIN_FREE", minFree.toBytes() + "B"));
+  }
+
+  @Test
+  void theThresholdIsOneGigabyteUnlessSetAndAWrongValueNamesTheVariable() {
+    assertThat(ClerkSettings.from(Map.of("CLERK_HOME", home.toString())).diskMinFree()).isEqualTo(DataSize.ofGigabytes(1));
+    assertThat(ClerkSettings.from(Map.of("CLERK_HOME", home.toString(), "CLERK_DISK_MIN_FREE", "500MB")).diskMinFree())
+        .isEqualTo(DataSize.ofMegabytes(500));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ClerkSettings.from(Map.of("CLERK_HOME", home.toString(), "CLERK_DISK_MIN_FREE", "lots")))
+        .hasMessage("CLERK_DISK_MIN_FREE=lots: expected a size (500MB, 1GB, 20GB)");
   }
 
   @Test
@@ -25,7 +37,7 @@ class DiskSpaceHealthIndicatorTest {
     Path storage = Files.createDirectories(home.resolve("storage"));
     Path deploy = home.resolve("not-made-yet").resolve("deploy"); // measured where it will be made
 
-    Health health = new DiskSpaceHealthIndicator(settings(storage, deploy), DataSize.ofMegabytes(1)).health();
+    Health health = new DiskSpaceHealthIndicator(settings(storage, deploy, DataSize.ofMegabytes(1))).health();
 
     assertThat(health.getStatus()).isEqualTo(Status.UP);
     assertThat(detail(health, "STORAGE_DIR")).containsEntry("path", storage.toAbsolutePath().toString());
@@ -42,7 +54,7 @@ class DiskSpaceHealthIndicatorTest {
     long free = Files.getFileStore(storage).getUsableSpace();
     DataSize threshold = DataSize.ofBytes(free + DataSize.ofTerabytes(1000).toBytes());
 
-    Health health = new DiskSpaceHealthIndicator(settings(storage, deploy), threshold).health();
+    Health health = new DiskSpaceHealthIndicator(settings(storage, deploy, threshold)).health();
 
     assertThat(health.getStatus()).isEqualTo(Status.DOWN);
     assertThat(health.getDetails().get("error").toString())

@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.EmbeddedDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;

@@ -1,5 +1,8 @@
 package clerk.worker;
 
+import clerk.client.ReconciliationSchedule;
+import clerk.client.Reconciliations;
+import clerk.client.ClerkSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clerk.activities.db.SiteRepository;

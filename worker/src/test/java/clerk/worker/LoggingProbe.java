@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;

@@ -1,5 +1,7 @@
 package clerk.worker;
 
+import clerk.client.ReconciliationSchedule;
+import clerk.client.ClerkSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clerk.activities.sample.TextDistance;

@@ -1,5 +1,8 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
+import clerk.client.TemporalConnection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,8 +66,8 @@ class TemporalConnectionTest {
     assertThatThrownBy(() -> settings("TEMPORAL_API_KEY", "k"))
         .as("the embedded server has no TLS").isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TEMPORAL_ADDRESS");
-    assertThatThrownBy(() -> settings("TEMPORAL_ADDRESS", "temporal:7233", "TEMPORAL_TLS", "yes"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TEMPORAL_TLS=yes");
+    assertThatThrownBy(() -> settings("TEMPORAL_ADDRESS", "temporal:7233", "TEMPORAL_TLS", "maybe"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("TEMPORAL_TLS=maybe: expected true or false");
   }
 
   static ClerkSettings settings(String... pairs) {

@@ -1,5 +1,7 @@
 package clerk.worker;
 
+import clerk.client.TemporalConnection;
+import clerk.client.ClerkSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

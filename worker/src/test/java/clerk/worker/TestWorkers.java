@@ -1,5 +1,8 @@
 package clerk.worker;
 
+import clerk.client.RuntimeFile;
+import clerk.client.PasswordFile;
+import clerk.client.ClerkSettings;
 import clerk.activities.db.Database;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package clerk.worker;
 
+import clerk.client.RuntimeFile;
+import clerk.client.EmbeddedDatabase;
+import clerk.client.PasswordFile;
+import clerk.client.ClerkSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clerk.activities.db.SiteRepository;

@@ -2,15 +2,14 @@ package clerk.activities.ocr;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 /**
- * How documents are OCRed.
+ * How documents are OCRed; from the environment through ClerkSettings (docs/configuration.md).
  *
  * @param lang Tesseract language(s), e.g. {@code eng} or {@code eng+spa}
  * @param dpi resolution pages are rendered at for Tesseract
- * @param tessdataPath directory holding {@code <lang>.traineddata}; null = detect (TESSDATA_PREFIX,
- *     then the usual Debian/Homebrew locations)
+ * @param tessdataPath directory holding {@code <lang>.traineddata} (TESSDATA_PREFIX); null = detect
+ *     (the usual Debian/Homebrew locations)
  * @param forceOcr true = OCR every page even when it has a usable text layer
  * @param pageTimeout how long Tesseract may take on one page before the page (and so the document)
  *     fails: a hung page must not hold an OCR slot for the activity's whole timeout
@@ -41,26 +40,6 @@ public record OcrSettings(String lang, int dpi, Path tessdataPath, boolean force
 
   public static OcrSettings defaults() {
     return new OcrSettings(DEFAULT_LANG, DEFAULT_DPI, null, false);
-  }
-
-  /**
-   * Reads CLERK_OCR_LANG, CLERK_OCR_DPI, CLERK_OCR_FORCE (true/false), CLERK_OCR_PAGE_TIMEOUT
-   * (seconds) and TESSDATA_PREFIX; anything unset keeps its default.
-   */
-  public static OcrSettings fromEnv() {
-    return fromEnv(System.getenv());
-  }
-
-  static OcrSettings fromEnv(Map<String, String> env) {
-    String dpi = env.get("CLERK_OCR_DPI");
-    String tessdata = env.get("TESSDATA_PREFIX");
-    String timeout = env.get("CLERK_OCR_PAGE_TIMEOUT");
-    return new OcrSettings(
-        env.getOrDefault("CLERK_OCR_LANG", DEFAULT_LANG),
-        dpi == null || dpi.isBlank() ? DEFAULT_DPI : Integer.parseInt(dpi.trim()),
-        tessdata == null || tessdata.isBlank() ? null : Path.of(tessdata),
-        Boolean.parseBoolean(env.getOrDefault("CLERK_OCR_FORCE", "false")),
-        timeout == null || timeout.isBlank() ? DEFAULT_PAGE_TIMEOUT : Duration.ofSeconds(Long.parseLong(timeout.trim())));
   }
 
   public OcrSettings withForceOcr(boolean force) {

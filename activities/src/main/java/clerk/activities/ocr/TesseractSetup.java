@@ -83,18 +83,14 @@ final class TesseractSetup {
 
   /**
    * The tessdata directory holding every language of {@code lang} (e.g. {@code eng+spa}): the
-   * configured path, else TESSDATA_PREFIX, else the usual install locations. A path may name the
+   * configured path (TESSDATA_PREFIX), else the usual install locations. A path may name the
    * tessdata directory itself or its parent.
    */
   static Path tessdataDir(OcrSettings settings) throws IOException {
     List<Path> candidates = new ArrayList<>();
-    if (settings.tessdataPath() != null) {
+    if (settings.tessdataPath() != null) { // TESSDATA_PREFIX, bound with the other settings
       candidates.add(settings.tessdataPath());
     } else {
-      String prefix = System.getenv("TESSDATA_PREFIX");
-      if (prefix != null && !prefix.isBlank()) {
-        candidates.add(Path.of(prefix));
-      }
       TESSDATA_DIRS.forEach(d -> candidates.add(Path.of(d)));
     }
     for (Path candidate : candidates) {

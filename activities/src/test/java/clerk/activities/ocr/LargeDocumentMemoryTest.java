@@ -77,7 +77,7 @@ class LargeDocumentMemoryTest {
   public static final class Child {
     public static void main(String[] args) throws Exception {
       AtomicInteger pages = new AtomicInteger();
-      new DocumentOcr(OcrSettings.fromEnv()).ocr(Path.of(args[0]), 1, (n, text, method) -> pages.incrementAndGet());
+      new DocumentOcr(OcrSettings.defaults()).ocr(Path.of(args[0]), 1, (n, text, method) -> pages.incrementAndGet());
       System.out.println("pages=" + pages.get() + " maxHeap=" + Runtime.getRuntime().maxMemory() / (1 << 20) + "MB");
     }
   }
