@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.ClerkSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
