@@ -1,5 +1,6 @@
 package clerk.worker;
 
+import clerk.client.Reconciliations;
 import clerk.client.ClerkSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
