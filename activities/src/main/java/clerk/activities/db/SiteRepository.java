@@ -265,6 +265,69 @@ public final class SiteRepository {
     });
   }
 
+  /**
+   * {@link #markCompleted(Connection, DocumentRef, Stage, Integer, String)} for several documents of
+   * one site in one statement, inside the caller's transaction: each with its page count (null: kept).
+   *
+   * @return the ids marked; the others were sent back to an earlier stage (see the one-document form)
+   */
+  public java.util.Set<String> markCompleted(Connection c, String subdomain, Stage stage,
+      java.util.Map<String, Integer> pagesById) throws SQLException {
+    String st = stage.dbName();
+    java.util.Set<String> marked = new java.util.HashSet<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE documents d SET " + st + "_status = 'completed', " + st + "_at = now(), updated_at = now(),"
+            + " pages = coalesce(v.pages, d.pages),"
+            + " error = CASE WHEN error_stage = ? THEN NULL ELSE error END,"
+            + " error_stage = CASE WHEN error_stage = ? THEN NULL ELSE error_stage END"
+            + " FROM unnest(?::text[], ?::int[]) AS v(id, pages)"
+            + " WHERE d.subdomain = ? AND d.document_id = v.id AND " + entered(stage)
+            + " RETURNING d.document_id")) {
+      s.setString(1, st);
+      s.setString(2, st);
+      s.setArray(3, c.createArrayOf("text", pagesById.keySet().toArray()));
+      s.setArray(4, c.createArrayOf("integer", pagesById.values().toArray()));
+      s.setString(5, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          marked.add(r.getString(1));
+        }
+      }
+    }
+    for (String id : pagesById.keySet()) {
+      if (!marked.contains(id) && !isRegistered(c, subdomain, id)) {
+        throw new IllegalStateException("document " + subdomain + ":" + id + " is not registered");
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * {@link #hasEntered(DocumentRef, Stage)} for several documents of one site in one query, by id.
+   * Fails when one is not registered.
+   */
+  public java.util.Map<String, Boolean> hasEntered(String subdomain, Collection<String> ids, Stage stage) {
+    return transaction(c -> {
+      java.util.Map<String, Boolean> out = new java.util.HashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT document_id, " + entered(stage)
+          + " FROM documents WHERE subdomain = ? AND document_id = ANY (?)")) {
+        s.setString(1, subdomain);
+        s.setArray(2, c.createArrayOf("text", ids.toArray()));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.put(r.getString(1), r.getBoolean(2));
+          }
+        }
+      }
+      for (String id : ids) {
+        if (!out.containsKey(id)) {
+          throw new IllegalStateException("document " + subdomain + ":" + id + " is not registered");
+        }
+      }
+      return out;
+    });
+  }
+
   /** Whether the document has completed every stage before {@code stage}, so it may run it. */
   public boolean hasEntered(DocumentRef d, Stage stage) {
     return transaction(c -> {
@@ -283,10 +346,14 @@ public final class SiteRepository {
   }
 
   private static boolean isRegistered(Connection c, DocumentRef d) throws SQLException {
+    return isRegistered(c, d.subdomain(), d.id());
+  }
+
+  private static boolean isRegistered(Connection c, String subdomain, String documentId) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
         "SELECT 1 FROM documents WHERE subdomain = ? AND document_id = ?")) {
-      s.setString(1, d.subdomain());
-      s.setString(2, d.id());
+      s.setString(1, subdomain);
+      s.setString(2, documentId);
       try (ResultSet r = s.executeQuery()) {
         return r.next();
       }
