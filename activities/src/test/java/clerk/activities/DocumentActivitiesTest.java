@@ -458,6 +458,11 @@ class DocumentActivitiesTest {
     assertThat(storage.hasPartialText(longWithAScan)).as("a long one is read in ranges: nothing to resume").isFalse();
     assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(digital.size() + 1);
     assertThat(repository.recountCounters(SITE)).isFalse();
+    // Recorded for the batch in a few statements, each document with its own facts.
+    assertThat(count("SELECT count(*) FROM documents WHERE ocr_status = 'completed' AND (pdf_sha256 IS NULL"
+        + " OR pdf_size IS NULL OR text_bytes IS NULL OR ocr_method IS NULL)")).isZero();
+    assertThat(dump("SELECT pages, pdf_size FROM documents WHERE document_id = '" + longDigital.id() + "'"))
+        .isEqualTo("20|" + Files.size(storage.pdf(longDigital)) + "|\n");
 
     // Its own activity resumes after the page the batch read.
     assertThat(ocr.ocrDocument(mixed).detail()).contains("resumed at page 2");
