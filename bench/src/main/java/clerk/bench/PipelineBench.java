@@ -76,17 +76,24 @@ public final class PipelineBench {
       double smallSeconds = run(worker, pipelines, client, "small.example.org", small);
       // The middle size in rounds, the plain loop and clerk taking turns (the plain loop first, then
       // clerk first), so that load from elsewhere on the machine falls on both alike.
+      // CPU seconds too (this JVM and the embedded PostgreSQL's processes): on a machine shared with
+      // other work, clerk's several threads get a larger share of the cores than the loop's one.
       double[] clerkSeconds = new double[ROUNDS];
       double[] plainSeconds = new double[ROUNDS];
+      double[] clerkCpu = new double[ROUNDS];
+      double[] plainCpu = new double[ROUNDS];
       for (int round = 1; round <= ROUNDS; round++) {
         String site = "middle-" + round + ".example.org";
         Path out = home.resolve("plain-" + round);
-        if (round % 2 == 1) {
-          plainSeconds[round - 1] = plainLoop(db, settings.storageDir(), site, out);
-          clerkSeconds[round - 1] = run(worker, pipelines, client, site, middle);
-        } else {
-          clerkSeconds[round - 1] = run(worker, pipelines, client, site, middle);
-          plainSeconds[round - 1] = plainLoop(db, settings.storageDir(), site, out);
+        for (int turn = 0; turn < 2; turn++) {
+          double cpu = cpuSeconds(home);
+          if ((turn == 0) == (round % 2 == 1)) {
+            plainSeconds[round - 1] = plainLoop(db, settings.storageDir(), site, out);
+            plainCpu[round - 1] = cpuSeconds(home) - cpu;
+          } else {
+            clerkSeconds[round - 1] = run(worker, pipelines, client, site, middle);
+            clerkCpu[round - 1] = cpuSeconds(home) - cpu;
+          }
         }
       }
       double bigSeconds = run(worker, pipelines, client, "big.example.org", big);
@@ -112,10 +119,45 @@ public final class PipelineBench {
       }
       System.out.printf("clerk / plain loop, documents per second (%d documents, best of %d each): %.2fx"
           + " (target: 0.9x or more)%n", middle, ROUNDS, plain / clerk);
+      for (int round = 1; round <= ROUNDS; round++) {
+        System.out.printf("round %d: CPU seconds (this JVM and PostgreSQL): clerk %.1f, plain loop %.1f; plain / clerk %.2fx%n",
+            round, clerkCpu[round - 1], plainCpu[round - 1], plainCpu[round - 1] / clerkCpu[round - 1]);
+      }
       System.out.printf("history events per document (%d documents, every workflow run): %.1f%n", middle,
           (double) events / middle);
     }
     ReconcileBench.deleteTree(home);
+  }
+
+  /**
+   * CPU seconds used so far by this JVM and by the embedded PostgreSQL (its server processes, those
+   * whose command line names {@code home}, with their children; ended children included). Linux only.
+   */
+  static double cpuSeconds(Path home) {
+    double seconds = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    List<ProcessHandle> servers = ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
+        .toList();
+    for (ProcessHandle server : servers) {
+      seconds += processCpuSeconds(server.pid());
+      for (ProcessHandle child : server.descendants().toList()) {
+        seconds += processCpuSeconds(child.pid());
+      }
+    }
+    return seconds;
+  }
+
+  /** utime + stime + cutime + cstime of /proc/PID/stat, in seconds (100 ticks a second); 0 when gone. */
+  static double processCpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
+    } catch (IOException | RuntimeException gone) {
+      return 0;
+    }
   }
 
   /** Registers the site, starts its pipeline, waits for it to complete; returns the seconds it took. */
