@@ -6,6 +6,7 @@ import clerk.activities.deploy.EntityExtractor;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.AttendanceReader;
 import clerk.activities.extract.AttendanceWriter;
+import clerk.activities.extract.DocumentText;
 import clerk.activities.extract.Motion;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.extract.MotionWriter;
@@ -141,9 +142,10 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         // Outside the transaction: the site's other documents go on meanwhile.
         batch.prepare(i, documents.get(i), (index, d) -> {
           List<String> texts = pages.getOrDefault(d.id(), List.of());
-          List<Motion> motions = extractor.extract(texts);
+          DocumentText text = DocumentText.of(texts);
+          List<Motion> motions = extractor.extract(text);
           List<AttendanceReader.Attendee> attendance = d.kind().equals(DocumentRef.MINUTES)
-              ? new AttendanceReader().read(texts) : List.of();
+              ? new AttendanceReader().read(text) : List.of();
           return new BatchTransaction.Ready<>(index, d, null, new Found(motions, attendance),
               new DocumentOutcome(d.id(), texts.size(), motions.size() + " motions"));
         });
