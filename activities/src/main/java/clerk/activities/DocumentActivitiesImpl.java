@@ -79,6 +79,7 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         }
         batch.prepare(i, documents.get(i), (index, d) -> {
           if (!storage.isTextComplete(d)) {
+            storage.requireSiteDir(subdomain); // unmounted meanwhile: Unavailable, not the document's fault
             throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
           }
           // PostgreSQL text cannot hold NUL; OCR output occasionally does.
