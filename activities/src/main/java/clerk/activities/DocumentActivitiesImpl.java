@@ -6,6 +6,7 @@ import clerk.activities.deploy.EntityExtractor;
 import clerk.activities.deploy.SiteBundleWriter;
 import clerk.activities.extract.AttendanceReader;
 import clerk.activities.extract.AttendanceWriter;
+import clerk.activities.extract.DocumentText;
 import clerk.activities.extract.Motion;
 import clerk.activities.extract.MotionExtractor;
 import clerk.activities.extract.MotionWriter;
@@ -18,12 +19,19 @@ import clerk.workflows.StageCounters;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Compilation, extraction and deploy: each writes and marks its document done in one transaction. */
+/**
+ * Compilation, extraction and deploy: each writes and marks its documents done in one transaction (a
+ * batch of documents in one transaction for the batch, see {@link BatchTransaction}).
+ */
 public class DocumentActivitiesImpl implements DocumentActivities {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(DocumentActivitiesImpl.class);
@@ -46,123 +54,143 @@ public class DocumentActivitiesImpl implements DocumentActivities {
 
   @Override
   public DocumentOutcome compileDocument(DocumentRef d) {
-    return Failures.badInputIsFinal(() -> {
-      if (!repository.hasEntered(d, Stage.COMPILATION)) {
-        return sentBack(d, Stage.COMPILATION);
-      }
-      storage.requireSiteDir(d.subdomain());
-      if (!storage.isTextComplete(d)) {
-        throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
-      }
-      List<String> pages = storage.readPages(d);
-      // PostgreSQL text cannot hold NUL; OCR output occasionally does.
-      List<String> texts = pages.stream().map(t -> t.replace("\u0000", "")).toList();
-      List<String> entities = texts.stream().map(EntityExtractor::jsonOrNull).toList();
-      boolean marked = repository.siteTransaction(d.subdomain(), c -> {
-        try (PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM pages WHERE subdomain = ? AND document_id = ?");
-            PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text, entities_json)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-          delete.setString(1, d.subdomain());
-          delete.setString(2, d.id());
-          delete.executeUpdate();
-          for (int i = 0; i < pages.size(); i++) {
-            insert.setString(1, d.subdomain());
-            insert.setString(2, d.id());
-            insert.setString(3, d.kind());
-            insert.setString(4, d.meeting());
-            insert.setString(5, d.date());
-            insert.setInt(6, i + 1);
-            insert.setString(7, texts.get(i));
-            insert.setString(8, entities.get(i));
-            insert.addBatch();
-          }
-          insert.executeBatch();
-        }
-        if (!repository.markCompleted(c, d, Stage.COMPILATION, pages.size(), null)) {
-          c.rollback(); // the pages came from text that is being redone
-          return false;
-        }
-        return true;
-      });
-      return marked
-          ? new DocumentOutcome(d.id(), pages.size(), pages.size() + " pages indexed")
-          : sentBack(d, Stage.COMPILATION);
-    });
+    return one(compileDocuments(List.of(d)));
   }
 
   @Override
   public DocumentOutcome extractDocument(DocumentRef d) {
+    return one(extractDocuments(List.of(d)));
+  }
+
+  /** A document's page texts, and the entities found on each page. */
+  private record Pages(List<String> texts, List<String> entities) {}
+
+  @Override
+  public List<DocumentOutcome> compileDocuments(List<DocumentRef> documents) {
     return Failures.badInputIsFinal(() -> {
-      if (!repository.hasEntered(d, Stage.EXTRACTION)) {
-        return sentBack(d, Stage.EXTRACTION);
-      }
-      List<String> pages = repository.transaction(c -> {
-        List<String> texts = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(
-            "SELECT text FROM pages WHERE subdomain = ? AND document_id = ? ORDER BY page")) {
-          s.setString(1, d.subdomain());
-          s.setString(2, d.id());
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              texts.add(r.getString(1));
-            }
+      String subdomain = BatchTransaction.siteOf(documents);
+      Map<String, Boolean> entered = repository.hasEntered(subdomain, ids(documents), Stage.COMPILATION);
+      storage.requireSiteDir(subdomain);
+      BatchTransaction<Pages> batch = new BatchTransaction<>(subdomain, Stage.COMPILATION, documents.size());
+      for (int i = 0; i < documents.size(); i++) {
+        if (!entered.get(documents.get(i).id())) {
+          batch.sentBack(i, documents.get(i));
+          continue;
+        }
+        batch.prepare(i, documents.get(i), (index, d) -> {
+          if (!storage.isTextComplete(d)) {
+            storage.requireSiteDir(subdomain); // unmounted meanwhile: Unavailable, not the document's fault
+            throw new BadDocumentException(storage.textDir(d), "text is missing on disk; OCR must run again");
           }
+          // PostgreSQL text cannot hold NUL; OCR output occasionally does.
+          List<String> texts = storage.readPages(d).stream().map(t -> t.replace("\u0000", "")).toList();
+          List<String> entities = texts.stream().map(EntityExtractor::jsonOrNull).toList();
+          return new BatchTransaction.Ready<>(index, d, texts.size(), new Pages(texts, entities),
+              new DocumentOutcome(d.id(), texts.size(), texts.size() + " pages indexed"));
+        });
+      }
+      return batch.write(repository, DocumentActivitiesImpl::replacePages);
+    });
+  }
+
+  /** The documents' rows in {@code pages}, in place of those they had. */
+  private static void replacePages(Connection c, List<BatchTransaction.Ready<Pages>> documents) throws SQLException {
+    if (documents.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement delete = c.prepareStatement(
+            "DELETE FROM pages WHERE subdomain = ? AND document_id = ANY (?)");
+        PreparedStatement insert = c.prepareStatement(
+            "INSERT INTO pages (subdomain, document_id, kind, meeting, date, page, text, entities_json)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      delete.setString(1, documents.get(0).document().subdomain());
+      delete.setArray(2, c.createArrayOf("text", documents.stream().map(r -> r.document().id()).toArray()));
+      delete.executeUpdate();
+      for (BatchTransaction.Ready<Pages> r : documents) {
+        DocumentRef d = r.document();
+        for (int i = 0; i < r.rows().texts().size(); i++) {
+          insert.setString(1, d.subdomain());
+          insert.setString(2, d.id());
+          insert.setString(3, d.kind());
+          insert.setString(4, d.meeting());
+          insert.setString(5, d.date());
+          insert.setInt(6, i + 1);
+          insert.setString(7, r.rows().texts().get(i));
+          insert.setString(8, r.rows().entities().get(i));
+          insert.addBatch();
         }
-        return texts;
-      });
-      // Outside the site's lock: other documents of the site go on meanwhile.
-      List<Motion> motions = extractor.extract(pages);
-      List<AttendanceReader.Attendee> attendance = d.kind().equals(DocumentRef.MINUTES)
-          ? new AttendanceReader().read(pages) : List.of();
-      return repository.siteTransaction(d.subdomain(), c -> {
-        MotionWriter.replace(c, d.subdomain(), d.id(), motions);
-        AttendanceWriter.replace(c, d.subdomain(), d.id(), attendance);
-        if (!repository.markCompleted(c, d, Stage.EXTRACTION, null, null)) {
-          c.rollback(); // the motions came from pages that are being redone
-          return sentBack(d, Stage.EXTRACTION);
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** A document's motions and roll call. */
+  private record Found(List<Motion> motions, List<AttendanceReader.Attendee> attendance) {}
+
+  @Override
+  public List<DocumentOutcome> extractDocuments(List<DocumentRef> documents) {
+    return Failures.badInputIsFinal(() -> {
+      String subdomain = BatchTransaction.siteOf(documents);
+      Map<String, Boolean> entered = repository.hasEntered(subdomain, ids(documents), Stage.EXTRACTION);
+      Map<String, List<String>> pages = pageTexts(subdomain,
+          documents.stream().map(DocumentRef::id).filter(entered::get).toList());
+      BatchTransaction<Found> batch = new BatchTransaction<>(subdomain, Stage.EXTRACTION, documents.size());
+      for (int i = 0; i < documents.size(); i++) {
+        if (!entered.get(documents.get(i).id())) {
+          batch.sentBack(i, documents.get(i));
+          continue;
         }
-        return new DocumentOutcome(d.id(), pages.size(), motions.size() + " motions");
+        // Outside the transaction: the site's other documents go on meanwhile.
+        batch.prepare(i, documents.get(i), (index, d) -> {
+          List<String> texts = pages.getOrDefault(d.id(), List.of());
+          DocumentText text = DocumentText.of(texts);
+          List<Motion> motions = extractor.extract(text);
+          List<AttendanceReader.Attendee> attendance = d.kind().equals(DocumentRef.MINUTES)
+              ? new AttendanceReader().read(text) : List.of();
+          return new BatchTransaction.Ready<>(index, d, null, new Found(motions, attendance),
+              new DocumentOutcome(d.id(), texts.size(), motions.size() + " motions"));
+        });
+      }
+      return batch.write(repository, (c, written) -> {
+        for (BatchTransaction.Ready<Found> r : written) {
+          MotionWriter.replace(c, subdomain, r.document().id(), r.rows().motions());
+          AttendanceWriter.replace(c, subdomain, r.document().id(), r.rows().attendance());
+        }
       });
     });
   }
 
-  @Override
-  public List<DocumentOutcome> compileDocuments(List<DocumentRef> documents) {
-    return each(documents, this::compileDocument);
-  }
-
-  @Override
-  public List<DocumentOutcome> extractDocuments(List<DocumentRef> documents) {
-    return each(documents, this::extractDocument);
-  }
-
-  /** One outcome per document; bad input is the document's own, any other failure the batch's. */
-  private static List<DocumentOutcome> each(List<DocumentRef> documents,
-      java.util.function.Function<DocumentRef, DocumentOutcome> one) {
-    List<DocumentOutcome> out = new ArrayList<>(documents.size());
-    for (DocumentRef d : documents) {
-      try {
-        out.add(one.apply(d));
-      } catch (io.temporal.failure.ApplicationFailure failure) {
-        if (!failure.isNonRetryable()) {
-          throw failure; // unavailable, or passing: the whole batch goes again
+  /** The page texts of the documents, by document, in page order: one query for them all. */
+  private Map<String, List<String>> pageTexts(String subdomain, List<String> documentIds) {
+    return repository.transaction(c -> {
+      Map<String, List<String>> texts = new HashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT document_id, text FROM pages"
+          + " WHERE subdomain = ? AND document_id = ANY (?) ORDER BY document_id, page")) {
+        s.setString(1, subdomain);
+        s.setArray(2, c.createArrayOf("text", documentIds.toArray()));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            texts.computeIfAbsent(r.getString(1), id -> new ArrayList<>()).add(r.getString(2));
+          }
         }
-        log.debug("{} failed: {}", d, failure.getOriginalMessage()); // the workflow logs it, with the stage
-        out.add(DocumentOutcome.failed(d.id(), failure.getOriginalMessage()));
       }
-    }
-    return out;
+      return texts;
+    });
   }
 
-  /**
-   * Reconciliation sent the document back to an earlier stage while this one was pending or running:
-   * nothing is written; the pipeline runs this stage again after the earlier one.
-   */
-  private static DocumentOutcome sentBack(DocumentRef d, Stage stage) {
-    log.info("{}: {} skipped: an earlier stage of the document runs again", d, stage.dbName());
-    return DocumentOutcome.superseded(d.id(), "sent back to an earlier stage by reconciliation");
+  private static List<String> ids(List<DocumentRef> documents) {
+    return documents.stream().map(DocumentRef::id).toList();
+  }
+
+  /** The one document's outcome; its failure (bad input) fails the activity, for good. */
+  private static DocumentOutcome one(List<DocumentOutcome> outcomes) {
+    DocumentOutcome outcome = outcomes.get(0);
+    if (outcome.failure() != null) {
+      return Failures.badInputIsFinal(() -> {
+        throw new BadDocumentException(outcome.failure());
+      });
+    }
+    return outcome;
   }
 
   /** What a deploy attempt heartbeats: documents written of those it had to write. */

@@ -458,6 +458,11 @@ class DocumentActivitiesTest {
     assertThat(storage.hasPartialText(longWithAScan)).as("a long one is read in ranges: nothing to resume").isFalse();
     assertThat(repository.counters(SITE, Stage.OCR).completed()).isEqualTo(digital.size() + 1);
     assertThat(repository.recountCounters(SITE)).isFalse();
+    // Recorded for the batch in a few statements, each document with its own facts.
+    assertThat(count("SELECT count(*) FROM documents WHERE ocr_status = 'completed' AND (pdf_sha256 IS NULL"
+        + " OR pdf_size IS NULL OR text_bytes IS NULL OR ocr_method IS NULL)")).isZero();
+    assertThat(dump("SELECT pages, pdf_size FROM documents WHERE document_id = '" + longDigital.id() + "'"))
+        .isEqualTo("20|" + Files.size(storage.pdf(longDigital)) + "|\n");
 
     // Its own activity resumes after the page the batch read.
     assertThat(ocr.ocrDocument(mixed).detail()).contains("resumed at page 2");
@@ -497,6 +502,44 @@ class DocumentActivitiesTest {
     assertThat(documents.extractDocuments(extractable))
         .allSatisfy(o -> assertThat(o.failure()).isNull()).allSatisfy(o -> assertThat(o.superseded()).isFalse());
     assertThat(repository.counters(SITE, Stage.EXTRACTION).completed()).isEqualTo(extractable.size());
+    assertThat(repository.recountCounters(SITE)).isFalse();
+  }
+
+  @Test
+  void aDocumentWhoseRowsTheDatabaseRefusesFailsAloneInItsBatchAndARetriedBatchChangesNothing() throws Exception {
+    List<SampleDocument> digital = samples.stream().filter(d -> !d.corrupt() && d.scannedPages() == 0).toList();
+    assertThat(digital).hasSizeGreaterThan(2);
+    List<DocumentRef> refs = digital.stream().map(SampleDocument::ref).toList();
+    assertThat(ocr.ocrDocuments(refs)).allSatisfy(o -> assertThat(o.failure()).isNull());
+    // A page whose words make a tsvector over PostgreSQL's 1 MB limit: its rows are refused (54000).
+    StringBuilder words = new StringBuilder();
+    for (int i = 0; i < 200_000; i++) {
+      words.append('w');
+      for (int n = i; n > 0; n /= 26) {
+        words.append((char) ('a' + n % 26)); // a distinct word for each i
+      }
+      words.append(i % 12 == 11 ? '\n' : ' ');
+    }
+    Files.writeString(storage.textDir(refs.get(1)).resolve("page-1.txt"), words);
+    site.beginStage(SITE, Stage.COMPILATION);
+
+    List<DocumentOutcome> compiled = documents.compileDocuments(refs);
+
+    assertThat(compiled.get(1).failure()).startsWith("the database refused its rows: ").contains("tsvector");
+    assertThat(compiled).filteredOn(o -> o.failure() == null).hasSize(refs.size() - 1)
+        .allSatisfy(o -> assertThat(o.detail()).endsWith("pages indexed"));
+    assertThat(count("SELECT count(*) FROM pages WHERE document_id = '" + refs.get(1).id() + "'")).isZero();
+    assertThat(count("SELECT count(*) FROM pages")).isEqualTo(
+        digital.stream().filter(d -> d != digital.get(1)).mapToInt(d -> d.pageTexts().size()).sum());
+    // The workflow records the failure; a retried batch (the same documents again) leaves the same
+    // rows and counters.
+    site.recordFailure(SITE, Stage.COMPILATION, refs.get(1).id(), compiled.get(1).failure());
+    String pages = dump("SELECT document_id, page, text FROM pages ORDER BY 1, 2");
+    StageCounters counters = repository.counters(SITE, Stage.COMPILATION);
+    assertThat(counters).isEqualTo(new StageCounters(Stage.COMPILATION, refs.size(), refs.size() - 1, 1));
+    documents.compileDocuments(refs);
+    assertThat(dump("SELECT document_id, page, text FROM pages ORDER BY 1, 2")).isEqualTo(pages);
+    assertThat(repository.counters(SITE, Stage.COMPILATION)).isEqualTo(counters);
     assertThat(repository.recountCounters(SITE)).isFalse();
   }
 

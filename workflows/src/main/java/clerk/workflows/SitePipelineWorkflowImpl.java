@@ -42,9 +42,19 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   static final int MAX_IN_FLIGHT = WINDOW * DocumentBatchWorkflowImpl.AT_ONCE;
 
   /** Documents fetched per pendingDocuments call: keeps payloads and history small. */
+  static final int FETCH = 400;
+
+  /**
+   * Documents per document batch at most; a fetched page is spread over the free window slots. A
+   * batch costs a child workflow and about thirty history events however small its documents are:
+   * born-digital ones take milliseconds each, so a batch holds many.
+   */
+  static final int BATCH_SIZE = 100;
+
+  /** {@link #FETCH} in runs started before larger batches. */
   static final int BATCH = 100;
 
-  /** Documents per document batch at most; a fetched page is spread over the free window slots. */
+  /** {@link #BATCH_SIZE} in runs started before larger batches. */
   static final int BATCH_DOCUMENTS = 25;
 
   /** How long the pipeline waits for its batches before it checks that they still run. */
@@ -169,6 +179,9 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
    * batch are skipped. Continues as new when the history is long, leaving the batches running.
    */
   private void runBatches(String after) {
+    boolean larger = Workflow.getVersion("larger-batches", Workflow.DEFAULT_VERSION, 1) == 1;
+    int fetch = larger ? FETCH : BATCH;
+    int batchSize = larger ? BATCH_SIZE : BATCH_DOCUMENTS;
     String cursor = after;
     // Fetched but not yet in a batch; startedUpTo: the last document given to a batch.
     Deque<DocumentRef> fetched = new ArrayDeque<>();
@@ -179,7 +192,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
       int window = window();
       while (batches.size() < window && !(exhausted && fetched.isEmpty())) {
         if (fetched.isEmpty()) {
-          List<DocumentRef> page = site.pendingDocuments(subdomain, stage, cursor, BATCH);
+          List<DocumentRef> page = site.pendingDocuments(subdomain, stage, cursor, fetch);
           if (page.isEmpty()) {
             exhausted = true;
             break;
@@ -188,7 +201,7 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
           page.stream().filter(d -> !inFlight.contains(d.id())).forEach(fetched::add);
           continue;
         }
-        int size = Math.min(BATCH_DOCUMENTS, (fetched.size() + window - batches.size() - 1) / (window - batches.size()));
+        int size = Math.min(batchSize, (fetched.size() + window - batches.size() - 1) / (window - batches.size()));
         List<DocumentRef> documents = new ArrayList<>();
         while (documents.size() < size) {
           documents.add(fetched.poll());

@@ -337,7 +337,7 @@ class SitePipelineWorkflowTest {
 
   @Test
   void moreDocumentsThanOneBatchAreEachProcessedOnce() {
-    int documents = 2 * SitePipelineWorkflowImpl.BATCH + 50;
+    int documents = 2 * SitePipelineWorkflowImpl.FETCH + 50;
     FakeSite site = site(documents);
 
     SiteResult result = run();
@@ -352,10 +352,12 @@ class SitePipelineWorkflowTest {
     // Three full or partial pages and the empty one that ends the stage, for each of three stages.
     assertThat(site.pendingLimits())
         .hasSize(3 * 4)
-        .containsOnly(SitePipelineWorkflowImpl.BATCH);
+        .containsOnly(SitePipelineWorkflowImpl.FETCH);
     assertThat(site.documentCalls()).isEqualTo(3 * documents);
-    // Compilation and extraction went through batch activities (up to 25 documents each), not one each.
-    assertThat(site.batchCalls.get()).isPositive().isLessThanOrEqualTo(2 * documents / 5);
+    // Compilation and extraction went through batch activities (up to 100 documents each), not one
+    // each: fewer than the old batches of at most 25 could have been.
+    assertThat(site.batchCalls.get()).isPositive()
+        .isLessThan(2 * documents / SitePipelineWorkflowImpl.BATCH_DOCUMENTS);
     assertThat(result.note()).isEqualTo(documents + " documents, none failed");
   }
 

@@ -60,6 +60,39 @@ public final class PageWarnings {
     }
   }
 
+  /**
+   * Every page's warnings of several documents of one site, in place of all they had, in the caller's
+   * transaction: one delete and one insert for them all.
+   */
+  public static void replace(Connection c, String subdomain, java.util.Map<String, List<PageWarning>> byDocument)
+      throws SQLException {
+    if (byDocument.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(
+        "DELETE FROM page_warnings WHERE subdomain = ? AND document_id = ANY (?)")) {
+      s.setString(1, subdomain);
+      s.setArray(2, c.createArrayOf("text", byDocument.keySet().toArray()));
+      s.executeUpdate();
+    }
+    if (byDocument.values().stream().allMatch(List::isEmpty)) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO page_warnings (subdomain, document_id, page, warning) VALUES (?, ?, ?, ?)")) {
+      for (var document : byDocument.entrySet()) {
+        for (PageWarning w : document.getValue()) {
+          s.setString(1, subdomain);
+          s.setString(2, document.getKey());
+          s.setInt(3, w.page());
+          s.setString(4, w.message());
+          s.addBatch();
+        }
+      }
+      s.executeBatch();
+    }
+  }
+
   public OfSite ofSite(String subdomain) {
     return db.transaction(c -> ofSite(c, subdomain));
   }

@@ -238,31 +238,113 @@ public final class SiteRepository {
   public record OcrCompletion(DocumentRef document, int pages, String ocrMethod, PdfFacts pdf, long textBytes,
       List<PageWarning> warnings) {}
 
-  /** Several documents of one site marked OCR completed in one transaction. */
+  /**
+   * Several documents of one site marked OCR completed in one transaction, in a few statements for
+   * them all (not a few for each).
+   */
   public void markOcrCompleted(List<OcrCompletion> done) {
     if (done.isEmpty()) {
       return;
     }
-    siteTransaction(done.get(0).document().subdomain(), c -> {
+    String subdomain = done.get(0).document().subdomain();
+    java.util.Map<String, Integer> pages = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> methods = new java.util.HashMap<>();
+    for (OcrCompletion o : done) {
+      if (!o.document().subdomain().equals(subdomain)) {
+        throw new IllegalArgumentException("OCR results of several sites in one transaction: " + done);
+      }
+      pages.put(o.document().id(), o.pages());
+      methods.put(o.document().id(), o.ocrMethod());
+    }
+    siteTransaction(subdomain, c -> {
+      markCompleted(c, subdomain, Stage.OCR, pages, methods); // every registered one: OCR is the first stage
+      PageWarnings.replace(c, subdomain, done.stream().filter(o -> o.warnings() != null)
+          .collect(java.util.stream.Collectors.toMap(o -> o.document().id(), OcrCompletion::warnings, (a, b) -> b)));
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE documents SET pdf_size = ?, pdf_mtime = ?, pdf_sha256 = ?, text_bytes = ?"
               + " WHERE subdomain = ? AND document_id = ?")) {
         for (OcrCompletion o : done) {
-          DocumentRef d = o.document();
-          markCompleted(c, d, Stage.OCR, o.pages(), o.ocrMethod());
-          if (o.warnings() != null) {
-            PageWarnings.replace(c, d, 1, Integer.MAX_VALUE, o.warnings());
-          }
           s.setLong(1, o.pdf().size());
           s.setLong(2, o.pdf().mtime());
           s.setString(3, o.pdf().sha256());
           s.setLong(4, o.textBytes());
-          s.setString(5, d.subdomain());
-          s.setString(6, d.id());
-          s.executeUpdate();
+          s.setString(5, subdomain);
+          s.setString(6, o.document().id());
+          s.addBatch();
         }
+        s.executeBatch();
       }
       return null;
+    });
+  }
+
+  /**
+   * {@link #markCompleted(Connection, DocumentRef, Stage, Integer, String)} for several documents of
+   * one site in one statement, inside the caller's transaction: each with its page count (null: kept).
+   *
+   * @return the ids marked; the others were sent back to an earlier stage (see the one-document form)
+   */
+  public java.util.Set<String> markCompleted(Connection c, String subdomain, Stage stage,
+      java.util.Map<String, Integer> pagesById) throws SQLException {
+    return markCompleted(c, subdomain, stage, pagesById, java.util.Map.of());
+  }
+
+  /** {@link #markCompleted(Connection, String, Stage, java.util.Map)} with each document's OCR method. */
+  public java.util.Set<String> markCompleted(Connection c, String subdomain, Stage stage,
+      java.util.Map<String, Integer> pagesById, java.util.Map<String, String> ocrMethodById) throws SQLException {
+    String st = stage.dbName();
+    java.util.Set<String> marked = new java.util.HashSet<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE documents d SET " + st + "_status = 'completed', " + st + "_at = now(), updated_at = now(),"
+            + " pages = coalesce(v.pages, d.pages), ocr_method = coalesce(v.ocr_method, d.ocr_method),"
+            + " error = CASE WHEN error_stage = ? THEN NULL ELSE error END,"
+            + " error_stage = CASE WHEN error_stage = ? THEN NULL ELSE error_stage END"
+            + " FROM unnest(?::text[], ?::int[], ?::text[]) AS v(id, pages, ocr_method)"
+            + " WHERE d.subdomain = ? AND d.document_id = v.id AND " + entered(stage)
+            + " RETURNING d.document_id")) {
+      s.setString(1, st);
+      s.setString(2, st);
+      s.setArray(3, c.createArrayOf("text", pagesById.keySet().toArray()));
+      s.setArray(4, c.createArrayOf("integer", pagesById.values().toArray()));
+      s.setArray(5, c.createArrayOf("text", pagesById.keySet().stream().map(ocrMethodById::get).toArray()));
+      s.setString(6, subdomain);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          marked.add(r.getString(1));
+        }
+      }
+    }
+    for (String id : pagesById.keySet()) {
+      if (!marked.contains(id) && !isRegistered(c, subdomain, id)) {
+        throw new IllegalStateException("document " + subdomain + ":" + id + " is not registered");
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * {@link #hasEntered(DocumentRef, Stage)} for several documents of one site in one query, by id.
+   * Fails when one is not registered.
+   */
+  public java.util.Map<String, Boolean> hasEntered(String subdomain, Collection<String> ids, Stage stage) {
+    return transaction(c -> {
+      java.util.Map<String, Boolean> out = new java.util.HashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT document_id, " + entered(stage)
+          + " FROM documents WHERE subdomain = ? AND document_id = ANY (?)")) {
+        s.setString(1, subdomain);
+        s.setArray(2, c.createArrayOf("text", ids.toArray()));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.put(r.getString(1), r.getBoolean(2));
+          }
+        }
+      }
+      for (String id : ids) {
+        if (!out.containsKey(id)) {
+          throw new IllegalStateException("document " + subdomain + ":" + id + " is not registered");
+        }
+      }
+      return out;
     });
   }
 
@@ -284,10 +366,14 @@ public final class SiteRepository {
   }
 
   private static boolean isRegistered(Connection c, DocumentRef d) throws SQLException {
+    return isRegistered(c, d.subdomain(), d.id());
+  }
+
+  private static boolean isRegistered(Connection c, String subdomain, String documentId) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
         "SELECT 1 FROM documents WHERE subdomain = ? AND document_id = ?")) {
-      s.setString(1, d.subdomain());
-      s.setString(2, d.id());
+      s.setString(1, subdomain);
+      s.setString(2, documentId);
       try (ResultSet r = s.executeQuery()) {
         return r.next();
       }

@@ -43,7 +43,12 @@ public final class AttendanceReader {
 
   /** The members listed, each once (present wins over a later listing), in the order the minutes give them. */
   public List<Attendee> read(List<String> pages) {
-    String text = DocumentText.of(pages).text;
+    return read(DocumentText.of(pages));
+  }
+
+  /** {@link #read(List)} of a document's text made for its other readers too. */
+  public List<Attendee> read(DocumentText document) {
+    String text = document.text;
     List<Integer> present = Roster.presentLists(text);
     int end = Math.min(text.length(), (present.isEmpty() ? 0 : present.get(0)) + ROLL_CALL_REACH);
     Map<String, String> status = new LinkedHashMap<>();

@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * A document's pages as one text, so a motion may cross a page break: running headers and footers
  * (lines repeated at the top or bottom of other pages, page numbers, "January 12, 2011 2 of 18")
  * are removed, OCR line breaks and wrapped hyphenation undone, whitespace collapsed. Keeps where
- * each page starts, to tell which page a motion starts on.
+ * each page starts, to tell which page a motion starts on. Made once per document for every reader
+ * of it (motions, attendance): making it is a good part of what reading costs.
  */
-final class DocumentText {
+public final class DocumentText {
   /** How many lines at each end of a page can be a running header or footer. */
   private static final int EDGE_LINES = 3;
   /** "2", "- 2 -", "Page 2", "Page 2 of 5", "2 of 18", "1\f". */
@@ -38,7 +39,7 @@ final class DocumentText {
     this.pageStarts = pageStarts;
   }
 
-  static DocumentText of(List<String> pages) {
+  public static DocumentText of(List<String> pages) {
     List<List<String>> lines = new ArrayList<>();
     for (String page : pages) {
       lines.add(new ArrayList<>(List.of(page.split("\\r?\\n", -1))));

@@ -21,7 +21,10 @@ public final class MotionExtractor {
   static final int RAW_TEXT_LIMIT = 2000;
 
   public List<Motion> extract(List<String> pages) {
-    DocumentText doc = DocumentText.of(pages);
+    return extract(DocumentText.of(pages));
+  }
+
+  public List<Motion> extract(DocumentText doc) {
     String text = doc.text;
     Roster roster = Roster.of(text);
     MotionText words = new MotionText(text);

@@ -296,7 +296,8 @@ public final class SiteStorage {
 
   /**
    * Text folders {@code txt/{meeting}/{date}/}, and the half-written ones of OCR attempts
-   * ({@code .{date}.{token}.partial/}).
+   * ({@code .partials/.{date}.{token}.partial/}, or beside the text folders where an older version
+   * left them).
    */
   private static void surveyTexts(String kind, Path site, Path txt, SiteSurvey.Fingerprint fingerprint,
       Map<String, SiteSurvey.Text> texts, Set<String> partials, Runnable progress) {
@@ -309,7 +310,12 @@ public final class SiteStorage {
       }
       String meeting = meetingDir.getFileName().toString();
       progress.run();
-      for (Path folder : list(meetingDir)) {
+      List<Path> folders = new ArrayList<>(list(meetingDir));
+      Path hidden = meetingDir.resolve(TextWriter.PARTIALS_DIR);
+      if (Files.isDirectory(hidden)) {
+        folders.addAll(list(hidden)); // the partial folders of attempts
+      }
+      for (Path folder : folders) {
         if (!Files.isDirectory(folder)) {
           continue;
         }

@@ -27,10 +27,15 @@ import java.util.stream.Stream;
  * after them.
  *
  * <p>Each writer (one per OCR attempt) owns a partial folder of its own,
- * {@code txt/{meeting}/.{date}.{token}.partial/}, and takes over an earlier attempt's pages by
+ * {@code txt/{meeting}/.partials/.{date}.{token}.partial/}, and takes over an earlier attempt's pages by
  * renaming that attempt's folder to its own name. An earlier attempt that is still running (Temporal
  * gave up on it, its thread did not notice yet) thereby loses its folder: its next page write and
  * its commit fail, and it can never write into, or commit, the pages of the attempt that replaced it.
+ *
+ * <p>The partial folders are kept in one hidden folder per meeting ({@link #PARTIALS_DIR}), so that
+ * finding a document's is a listing of the documents being written, not of the whole meeting (which
+ * made writing a meeting's documents quadratic in their number). Partial folders of older versions,
+ * beside the text folders, are moved into it when it is made.
  */
 public final class TextWriter implements AutoCloseable {
   private static final Pattern PAGE = Pattern.compile("page-([1-9][0-9]*)\\.txt");
@@ -51,10 +56,10 @@ public final class TextWriter implements AutoCloseable {
    * furthest (taken over by rename); other attempts' leftovers are deleted.
    */
   static TextWriter open(Path target, Path meetingDir, String date) throws IOException {
-    Files.createDirectories(meetingDir);
-    Path own = meetingDir.resolve("." + date + "." + token() + SiteStorage.PARTIAL_SUFFIX);
+    Path partials = partialsDir(meetingDir);
+    Path own = partials.resolve("." + date + "." + token() + SiteStorage.PARTIAL_SUFFIX);
     while (true) {
-      List<Path> earlier = partialDirs(meetingDir, date);
+      List<Path> earlier = partialDirsIn(partials, date);
       earlier.sort(Comparator.comparingInt((Path dir) -> pages(dir).size()).reversed());
       if (earlier.isEmpty()) {
         Files.createDirectory(own);
@@ -85,15 +90,49 @@ public final class TextWriter implements AutoCloseable {
     return m.matches() ? m.group(1) : null;
   }
 
-  /** Every partial folder of the document in its meeting's text folder, whichever attempt wrote it. */
+  /** The hidden folder that holds a meeting's partial folders. */
+  static final String PARTIALS_DIR = ".partials";
+
+  /**
+   * The meeting's {@link #PARTIALS_DIR}, made if missing; the partial folders an older version left
+   * beside the text folders are moved into it then, so that their pages are still resumed from.
+   */
+  static Path partialsDir(Path meetingDir) throws IOException {
+    Path partials = meetingDir.resolve(PARTIALS_DIR);
+    if (Files.isDirectory(partials)) {
+      return partials;
+    }
+    Files.createDirectories(partials);
+    for (Path legacy : partialDirsIn(meetingDir, null)) {
+      try {
+        Files.move(legacy, partials.resolve(legacy.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException | java.nio.file.FileAlreadyExistsException takenMeanwhile) {
+        // moved, committed or taken over by another writer meanwhile
+      }
+    }
+    return partials;
+  }
+
+  /**
+   * Every partial folder of the document, whichever attempt wrote it: in the meeting's
+   * {@link #PARTIALS_DIR}, and beside the text folders where an older version left them.
+   */
   static List<Path> partialDirs(Path meetingDir, String date) {
+    List<Path> out = partialDirsIn(meetingDir.resolve(PARTIALS_DIR), date);
+    out.addAll(partialDirsIn(meetingDir, date));
+    return out;
+  }
+
+  /** The partial folders in {@code dir} of the document of this date; of every document for null. */
+  private static List<Path> partialDirsIn(Path dir, String date) {
     List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(meetingDir)) {
+    if (!Files.isDirectory(dir)) {
       return out;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(meetingDir)) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
-        if (date.equals(partialDate(p.getFileName().toString())) && Files.isDirectory(p)) {
+        String partialDate = partialDate(p.getFileName().toString());
+        if (partialDate != null && (date == null || date.equals(partialDate)) && Files.isDirectory(p)) {
           out.add(p);
         }
       }

@@ -116,10 +116,33 @@ class SiteStorageTest {
     try (TextWriter w = storage.textWriter(fivePages)) {
       assertThat(w.pagesWritten()).containsExactly(1, 2, 3);
     }
+    // The leftovers beside the text folders moved into the meeting's one hidden folder of partials.
     try (var folders = Files.list(meeting)) {
+      assertThat(folders.map(p -> p.getFileName().toString())).containsExactly(".partials");
+    }
+    try (var folders = Files.list(meeting.resolve(".partials"))) {
       assertThat(folders.map(p -> p.getFileName().toString()))
           .hasSize(2).contains(".2024-02-05.partial").anySatisfy(name -> assertThat(name)
               .matches("\\.2024-01-15\\.[0-9a-f]{12}\\.partial").isNotEqualTo(furthest.getFileName().toString()));
+    }
+    assertThat(storage.survey(SITE).documents()).filteredOn(SiteSurvey.DiskDocument::partial)
+        .extracting(SiteSurvey.DiskDocument::ref).containsExactly(fivePages, onePage);
+    assertThat(storage.hasPartialText(onePage)).isTrue();
+    storage.removePartialText(onePage);
+    assertThat(storage.hasPartialText(onePage)).isFalse();
+  }
+
+  @Test
+  void writingAMeetingsDocumentsNeverListsTheMeetingsTextFolder() throws IOException {
+    Path meeting = Files.createDirectories(root.resolve(SITE + "/txt/CityCouncil"));
+    try (TextWriter w = storage.textWriter(onePage)) {
+      w.writePage(1, "one");
+      w.commit(1);
+    }
+    // A partial folder left beside the text folders now is not an older version's: it is not looked for.
+    Files.createDirectories(meeting.resolve(".2024-01-15.0123456789ab.partial"));
+    try (TextWriter w = storage.textWriter(fivePages)) {
+      assertThat(w.pagesWritten()).isEmpty();
     }
   }
 
@@ -129,7 +152,10 @@ class SiteStorageTest {
     ocr(fivePages, 2);
     assertThat(storage.readPages(fivePages)).containsExactly("page 1", "page 2");
     try (var files = Files.list(storage.textDir(fivePages).getParent())) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("2024-01-15");
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("2024-01-15", ".partials");
+    }
+    try (var files = Files.list(storage.textDir(fivePages).resolveSibling(".partials"))) {
+      assertThat(files).isEmpty();
     }
   }
 
