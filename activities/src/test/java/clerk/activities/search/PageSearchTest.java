@@ -98,4 +98,33 @@ class PageSearchTest {
     assertThatThrownBy(() -> new PageSearch.Query(" ", null, null, null, null, 1, 20))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aPhraseIsFoundThroughTheIndexAndLeavesTheConnectionsAsTheyWere() throws Exception {
+    PageSearch.Result phrase = search.search(PageSearch.Query.of("\"bicycle lane\""));
+    assertThat(phrase.total()).isEqualTo(12);
+    assertThat(phrase.hits().get(0).date()).isEqualTo(LocalDate.of(2020, 1, 1).plusDays(1100).toString());
+    assertThat(search.search(PageSearch.Query.of("\"lane bicycle\"")).total())
+        .as("both words on 12 pages, never side by side in that order").isZero();
+    assertThat(search.search(PageSearch.Query.of("bicycle-lane")).total()).as("a hyphen makes a phrase too").isEqualTo(12);
+
+    // The planner settings for a phrase are the search's own (SET LOCAL): every pooled connection is back
+    // to PostgreSQL's defaults, in autocommit.
+    java.util.List<Connection> all = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        Connection c = db.getConnection();
+        all.add(c);
+        assertThat(c.getAutoCommit()).isTrue();
+        try (var s = c.createStatement(); var r = s.executeQuery("SHOW enable_seqscan")) {
+          r.next();
+          assertThat(r.getString(1)).isEqualTo("on");
+        }
+      }
+    } finally {
+      for (Connection c : all) {
+        c.close();
+      }
+    }
+  }
 }
