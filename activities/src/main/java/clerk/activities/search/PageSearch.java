@@ -135,7 +135,7 @@ public final class PageSearch {
   }
 
   /**
-   * Whether the query has a phrase ({@code "motion carried"}, or words joined by a hyphen). PostgreSQL
+   * Whether the query has a phrase ({@code "motion carried"}, or a hyphenated word). PostgreSQL
    * estimates a phrase as its words' AND, but only the pages where they stand side by side match, often
    * a small part of those: with the count's and the newest-first LIMIT, the planner then walks every
    * page in some order checking each (bench/search: 7.5 s for "motion zipilorort", 871 of the 19,447

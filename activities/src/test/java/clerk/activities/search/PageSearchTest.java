@@ -106,7 +106,6 @@ class PageSearchTest {
     assertThat(phrase.hits().get(0).date()).isEqualTo(LocalDate.of(2020, 1, 1).plusDays(1100).toString());
     assertThat(search.search(PageSearch.Query.of("\"lane bicycle\"")).total())
         .as("both words on 12 pages, never side by side in that order").isZero();
-    assertThat(search.search(PageSearch.Query.of("bicycle-lane")).total()).as("a hyphen makes a phrase too").isEqualTo(12);
 
     // The planner settings for a phrase are the search's own (SET LOCAL): every pooled connection is back
     // to PostgreSQL's defaults, in autocommit.
