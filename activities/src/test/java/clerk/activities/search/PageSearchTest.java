@@ -51,6 +51,7 @@ class PageSearchTest {
           + " extraction_status) FROM STDIN", new StringReader(documents.toString()));
       copy.copyIn("COPY pages (subdomain, document_id, kind, meeting, date, page, text) FROM STDIN",
           new StringReader(pages.toString()));
+      c.createStatement().execute("ANALYZE"); // as autovacuum does: the planner's statistics
     }
     search = new PageSearch(db);
   }
@@ -97,6 +98,16 @@ class PageSearchTest {
     assertThat(second.hits()).hasSize(5).doesNotContainAnyElementsOf(first.hits());
     assertThatThrownBy(() -> new PageSearch.Query(" ", null, null, null, null, 1, 20))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void wordsOnFewPagesAreFoundThroughTheIndexWordsOnMostByThePlanner() throws Exception {
+    try (Connection c = db.getConnection()) {
+      assertThat(PageSearch.sparse(c, PageSearch.Query.of("bicycle lane"))).as("12 of 1,201 pages").isTrue();
+      assertThat(PageSearch.sparse(c, PageSearch.Query.of("\"bicycle lane\""))).isTrue();
+      assertThat(PageSearch.sparse(c, PageSearch.Query.of("budget"))).as("every page").isFalse();
+      assertThat(PageSearch.sparse(c, PageSearch.Query.of("council budget"))).isFalse();
+    }
   }
 
   @Test
