@@ -123,15 +123,8 @@ public final class PageSearch {
   }
 
   public Result search(Query q) {
-    // Two statements, no transaction around them (each sees a consistent snapshot; a page published in
-    // between changes a count by one): a transaction's round trips cost as much as a narrow search.
     try (Connection c = db.getConnection()) {
-      if (sparse(c, q)) {
-        return byIndexOnly(c, q);
-      }
-      long total = count(c, q);
-      List<Hit> hits = hits(c, q, total >= COUNT_LIMIT);
-      return new Result(q, total, total < COUNT_LIMIT, hits);
+      return sparse(c, q) ? byIndexOnly(c, q) : result(c, q);
     } catch (SQLException e) {
       throw new IllegalStateException("search failed: " + e.getMessage(), e);
     }
@@ -174,10 +167,9 @@ public final class PageSearch {
       try (Statement s = c.createStatement()) {
         s.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off");
       }
-      long total = count(c, q);
-      List<Hit> hits = hits(c, q, total >= COUNT_LIMIT);
+      Result result = result(c, q);
       c.commit();
-      return new Result(q, total, total < COUNT_LIMIT, hits);
+      return result;
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
@@ -186,7 +178,7 @@ public final class PageSearch {
     }
   }
 
-  /** The published pages the query matches, with the filters, as SQL after {@code FROM}; parameters from 2. */
+  /** The published pages the query matches, with the filters, as SQL after {@code FROM}; {@link #bind} binds them. */
   private static String matching(Query q) {
     return " pages p JOIN documents d ON d.subdomain = p.subdomain AND d.document_id = p.document_id"
         + " WHERE p.tsv @@ websearch_to_tsquery('english', ?) AND " + SiteBundleWriter.INCLUDED
@@ -206,50 +198,46 @@ public final class PageSearch {
     return i;
   }
 
-  private static List<Hit> hits(Connection c, Query q, boolean broad) throws SQLException {
-    // Rank the matches (a broad query: its newest ones), keep a page of them, and only then read their
-    // texts for snippets and ids.
-    String candidates = broad
-        ? "(SELECT p.subdomain, p.document_id, p.kind, p.meeting, p.date, p.page, p.tsv FROM" + matching(q)
-            + " ORDER BY p.date DESC LIMIT " + COUNT_LIMIT + ") p"
-        : "(SELECT p.subdomain, p.document_id, p.kind, p.meeting, p.date, p.page, p.tsv FROM" + matching(q) + ") p";
-    String sql = "WITH hits AS (SELECT p.subdomain, p.document_id, p.kind, p.meeting, p.date, p.page,"
-        + " ts_rank_cd(p.tsv, websearch_to_tsquery('english', ?)) AS rank FROM " + candidates
-        + " ORDER BY rank DESC, p.date DESC, p.subdomain, p.document_id, p.page LIMIT ? OFFSET ?)"
-        + " SELECT h.subdomain, h.kind, h.meeting, h.date, h.page, h.rank, p.text,"
+  /**
+   * One statement: the newest {@link #COUNT_LIMIT} matches are the candidates (all of them when there
+   * are fewer, so their number is the capped total), ranked; a page of them is kept, and only then are
+   * their texts read for snippets and ids. A row with only the total comes back when the page is empty.
+   */
+  private static Result result(Connection c, Query q) throws SQLException {
+    String sql = "WITH candidates AS MATERIALIZED (SELECT p.subdomain, p.document_id, p.kind, p.meeting, p.date,"
+        + " p.page, p.tsv FROM" + matching(q) + " ORDER BY p.date DESC LIMIT " + COUNT_LIMIT + "),"
+        + " hits AS (SELECT c.subdomain, c.document_id, c.kind, c.meeting, c.date, c.page,"
+        + " ts_rank_cd(c.tsv, websearch_to_tsquery('english', ?)) AS rank FROM candidates c"
+        + " ORDER BY rank DESC, c.date DESC, c.subdomain, c.document_id, c.page LIMIT ? OFFSET ?)"
+        + " SELECT (SELECT count(*) FROM candidates), h.subdomain, h.kind, h.meeting, h.date, h.page, h.rank, p.text,"
         + " ts_headline('english', p.text, websearch_to_tsquery('english', ?), 'StartSel=" + START + ", StopSel="
         + STOP + ", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"')"
-        + " FROM hits h JOIN pages p ON p.subdomain = h.subdomain AND p.document_id = h.document_id"
-        + " AND p.page = h.page ORDER BY h.rank DESC, h.date DESC, h.subdomain, h.document_id, h.page";
+        + " FROM (SELECT 1) one LEFT JOIN (hits h JOIN pages p ON p.subdomain = h.subdomain"
+        + " AND p.document_id = h.document_id AND p.page = h.page) ON true"
+        + " ORDER BY h.rank DESC, h.date DESC, h.subdomain, h.document_id, h.page";
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, q.text());
-      int i = bind(s, q, 2);
+      int i = bind(s, q, 1);
+      s.setString(i++, q.text());
       s.setInt(i++, q.pageSize());
       s.setLong(i++, (long) (q.page() - 1) * q.pageSize());
       s.setString(i, q.text());
+      long total = 0;
       List<Hit> out = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          String kind = r.getString(2);
-          String meeting = r.getString(3);
-          String date = r.getString(4);
-          int page = r.getInt(5);
-          out.add(new Hit(r.getString(1), kind, meeting, date, page, r.getDouble(6), snippet(r.getString(8)),
-              CivicIds.rowId(kind, meeting, date, page, r.getString(7)), CivicIds.pageImage(kind, meeting, date, page)));
+          total = r.getLong(1);
+          String kind = r.getString(3);
+          if (kind == null) {
+            continue; // the total alone: no hit on this page
+          }
+          String meeting = r.getString(4);
+          String date = r.getString(5);
+          int page = r.getInt(6);
+          out.add(new Hit(r.getString(2), kind, meeting, date, page, r.getDouble(7), snippet(r.getString(9)),
+              CivicIds.rowId(kind, meeting, date, page, r.getString(8)), CivicIds.pageImage(kind, meeting, date, page)));
         }
       }
-      return out;
-    }
-  }
-
-  private static long count(Connection c, Query q) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT count(*) FROM (SELECT 1 FROM" + matching(q) + " LIMIT " + COUNT_LIMIT + ") m")) {
-      bind(s, q, 1);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
+      return new Result(q, total, total < COUNT_LIMIT, out);
     }
   }
 
