@@ -133,7 +133,7 @@ public final class PageSearch {
   /**
    * Whether, by the planner's own statistics, the query's words are on fewer than {@link #SPARSE} of all
    * pages. Then the pages are best reached through the full-text index. The planner would rather walk
-   * pages (in date order, for the count's and the newest-first LIMITs) checking each, since it costs
+   * pages (in date order, for the newest-first candidates) checking each, since it costs
    * that check as one operator while it reads the page's index vector from TOAST: for a word on 3 % of
    * 500,000 pages the walk took 470 ms, the index 95 ms (bench/search). A phrase is worse: the planner
    * estimates it as its words' AND, though they stand side by side on far fewer pages, and walked every
