@@ -83,24 +83,24 @@ final class HealthCommand implements Callable<Integer> {
       int stuck = sites.path("stuck").asInt(0);
       if (stuck > 0) {
         warnings.add(stuck + " stuck " + plural(stuck, "site") + " (no progress for "
-            + sites.path("staleThresholdMinutes").asInt() / 60.0
+            + sites.path("stale_threshold_minutes").asInt() / 60.0
             + " h): reconciliation retries them; see 'clerk reconcile-pipeline --dry-run'");
       }
       int failed = sites.path("failed").asInt(0);
       if (failed > 0) {
         warnings.add(failed + " " + plural(failed, "site") + " need an operator, every document failed a stage: "
-            + listed(sites.path("failedSites"), failed) + "; see 'clerk status SITE', then 'clerk retry SITE'");
+            + listed(sites.path("failed_sites"), failed) + "; see 'clerk status SITE', then 'clerk retry SITE'");
       }
-      int idle = sites.path("withoutPipeline").asInt(0);
+      int idle = sites.path("without_pipeline").asInt(0);
       if (idle > 0) {
         warnings.add(idle + " " + plural(idle, "site") + " with work and no running pipeline: "
-            + listed(sites.path("withoutPipelineSites"), idle)
+            + listed(sites.path("without_pipeline_sites"), idle)
             + "; the next reconciliation starts them (or 'clerk start --all')");
       }
-      int skipped = sites.path("storageProblems").asInt(0);
+      int skipped = sites.path("storage_problems").asInt(0);
       if (skipped > 0) {
         warnings.add(skipped + " " + plural(skipped, "site") + " with files skipped in their storage folder: "
-            + listed(sites.path("storageProblemSites"), skipped) + "; see 'clerk status SITE'");
+            + listed(sites.path("storage_problem_sites"), skipped) + "; see 'clerk status SITE'");
       }
     }
     if (reconciliation != null && reconciliation.has("error")) {

@@ -83,18 +83,18 @@ final class HealthText {
             + " free");
       }
     });
-    return String.join(", ", dirs) + (d.has("minFree") ? " (min " + size(d.path("minFree").asLong()) + ")" : "");
+    return String.join(", ", dirs) + (d.has("min_free") ? " (min " + size(d.path("min_free").asLong()) + ")" : "");
   }
 
   /** {@code 3 completed, 1 ocr, 2 registered; 1 stuck, 0 failed, 1 without pipeline, 0 with skipped files}. */
   static String sites(JsonNode d) {
     List<String> stages = new ArrayList<>();
-    d.path("byStage").properties().forEach(e ->
+    d.path("by_stage").properties().forEach(e ->
         stages.add(e.getValue().asInt() + " " + (e.getKey().equals("none") ? "registered" : e.getKey())));
     return (stages.isEmpty() ? "no sites" : String.join(", ", stages))
         + "; " + d.path("stuck").asInt() + " stuck, " + d.path("failed").asInt() + " failed, "
-        + d.path("withoutPipeline").asText("?") + " without pipeline, "
-        + d.path("storageProblems").asInt() + " with skipped files";
+        + d.path("without_pipeline").asText("?") + " without pipeline, "
+        + d.path("storage_problems").asInt() + " with skipped files";
   }
 
   /** {@code at 2026-11-25T00:11:32Z (startup): 100 examined, 1 repaired, 0 signalled, 0 restarted, 2 errors}. */

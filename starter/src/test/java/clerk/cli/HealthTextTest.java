@@ -15,14 +15,14 @@ class HealthTextTest {
       {"status": "UP", "components": {
         "db": {"status": "UP", "details": {"database": "PostgreSQL 17.7"}},
         "temporal": {"status": "UP", "details": {"address": "127.0.0.1:7233", "namespace": "default", "status": "SERVING"}},
-        "disk": {"status": "UP", "details": {"minFree": 1073741824,
+        "disk": {"status": "UP", "details": {"min_free": 1073741824,
           "STORAGE_DIR": {"path": "/srv/clerk/storage", "free": 65712160768, "total": 270553174016},
           "DEPLOY_DIR": {"path": "/srv/clerk/deploy", "free": 65712160768, "total": 270553174016}}},
         "reconciliation": {"status": "UP", "details": {"startup": "success: 100 sites compared, 3 examined, 1 repaired, 0 signalled, 2 restarted, 0 all failed",
           "timer": "cron workflow reconciliation/cron"}},
-        "sites": {"status": "UP", "details": {"byStage": {"none": 2, "ocr": 1, "completed": 97}, "stuck": 1,
-          "staleThresholdMinutes": 120, "failed": 0, "failedSites": [], "withoutPipeline": 0,
-          "withoutPipelineSites": [], "storageProblems": 0, "storageProblemSites": []}}}}""";
+        "sites": {"status": "UP", "details": {"by_stage": {"none": 2, "ocr": 1, "completed": 97}, "stuck": 1,
+          "stale_threshold_minutes": 120, "failed": 0, "failed_sites": [], "without_pipeline": 0,
+          "without_pipeline_sites": [], "storage_problems": 0, "storage_problem_sites": []}}}}""";
   static final String LAST_RUN = """
       {"status": "success", "timestamp": "2026-11-25T00:11:32.742Z", "results": {"run_id": 7, "trigger": "schedule",
         "threshold_minutes": 120, "scanned": 100, "examined": 100, "repaired": 1, "signalled": 0,

@@ -33,7 +33,7 @@ public class DiskSpaceHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     List<String> low = new ArrayList<>();
-    Health.Builder health = Health.up().withDetail("minFree", minFree.toBytes());
+    Health.Builder health = Health.up().withDetail("min_free", minFree.toBytes());
     for (Map.Entry<String, Path> d : directories.entrySet()) {
       Path path = d.getValue().toAbsolutePath();
       Map<String, Object> detail = new LinkedHashMap<>();

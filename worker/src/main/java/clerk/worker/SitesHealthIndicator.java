@@ -43,15 +43,15 @@ public class SitesHealthIndicator implements HealthIndicator {
     Map<String, Integer> byStage = new LinkedHashMap<>();
     s.byStage().forEach(c -> byStage.put(c.stage(), c.sites()));
     return Health.up()
-        .withDetail("byStage", byStage)
+        .withDetail("by_stage", byStage)
         .withDetail("stuck", s.stuck())
-        .withDetail("staleThresholdMinutes", settings.staleThreshold().toMinutes())
+        .withDetail("stale_threshold_minutes", settings.staleThreshold().toMinutes())
         .withDetail("failed", s.failed())
-        .withDetail("failedSites", names(s.failedSites()))
-        .withDetail("withoutPipeline", s.withoutPipeline() == null ? "unknown" : s.withoutPipeline())
-        .withDetail("withoutPipelineSites", names(s.withoutPipelineSites()))
-        .withDetail("storageProblems", s.storageProblems())
-        .withDetail("storageProblemSites", names(s.storageProblemSites()))
+        .withDetail("failed_sites", names(s.failedSites()))
+        .withDetail("without_pipeline", s.withoutPipeline() == null ? "unknown" : s.withoutPipeline())
+        .withDetail("without_pipeline_sites", names(s.withoutPipelineSites()))
+        .withDetail("storage_problems", s.storageProblems())
+        .withDetail("storage_problem_sites", names(s.storageProblemSites()))
         .build();
   }
 

@@ -44,7 +44,7 @@ class DiskSpaceHealthIndicatorTest {
     assertThat(detail(health, "DEPLOY_DIR")).containsEntry("path", deploy.toAbsolutePath().toString());
     assertThat((Long) detail(health, "STORAGE_DIR").get("free")).isGreaterThan(DataSize.ofMegabytes(1).toBytes());
     assertThat((Long) detail(health, "DEPLOY_DIR").get("free")).isPositive();
-    assertThat(health.getDetails()).containsEntry("minFree", DataSize.ofMegabytes(1).toBytes()).doesNotContainKey("error");
+    assertThat(health.getDetails()).containsEntry("min_free", DataSize.ofMegabytes(1).toBytes()).doesNotContainKey("error");
   }
 
   @Test

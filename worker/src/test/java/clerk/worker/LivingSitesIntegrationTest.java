@@ -219,9 +219,9 @@ class LivingSitesIntegrationTest {
     reconcile();
     com.fasterxml.jackson.databind.JsonNode sites = health().path("components").path("sites").path("details");
     assertThat(sites.path("failed").asInt()).isEqualTo(1);
-    assertThat(sites.path("failedSites").toString()).contains(other);
-    assertThat(sites.path("storageProblems").asInt()).isEqualTo(1);
-    assertThat(sites.path("withoutPipeline").asInt()).isZero();
+    assertThat(sites.path("failed_sites").toString()).contains(other);
+    assertThat(sites.path("storage_problems").asInt()).isEqualTo(1);
+    assertThat(sites.path("without_pipeline").asInt()).isZero();
     assertThat(repository.site(other).storageProblems()).singleElement()
         .satisfies(p -> assertThat(p).endsWith("notes.docx: not a .pdf file (skipped)"));
   }

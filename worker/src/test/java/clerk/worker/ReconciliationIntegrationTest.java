@@ -211,7 +211,7 @@ class ReconciliationIntegrationTest {
     assertThat(components.get("temporal").get("status").asText()).isEqualTo("UP");
     assertThat(components.get("reconciliation").get("status").asText()).isEqualTo("UP");
     assertThat(components.get("sites").get("details").get("stuck").asInt()).isZero();
-    assertThat(components.get("sites").get("details").get("byStage").get("completed").asInt()).isEqualTo(1);
+    assertThat(components.get("sites").get("details").get("by_stage").get("completed").asInt()).isEqualTo(1);
 
     // The SDK's metrics scope reports to Micrometer every few seconds: wait for its first report.
     String metrics = "";
