@@ -27,7 +27,8 @@ import org.apache.pdfbox.rendering.ImageType;
  * generated pages, (A) clerk's DocumentOcr; (B) the tesseract CLI on pdftoppm's 300 dpi gray image;
  * (C) clerk's Tesseract call on pdftoppm's image; (D) the tesseract CLI on the image clerk hands to
  * Tesseract. A against B is the difference; C and D say whether the image or the call makes it.
- * Usage: {@code bench/ocr/cer [--set mixed|long] [--documents 8] [--pages 5] [--long 60] [--seed N] [--quick]}.
+ * Usage: {@code bench/ocr/cer [--set mixed|long] [--documents 8] [--pages 5] [--long 60] [--seed N] [--quick]
+ * [--kinds MRC,JBIG2]}.
  */
 public final class CerProbe {
   public static void main(String[] args) throws Exception {
@@ -41,7 +42,10 @@ public final class CerProbe {
     Path work = Path.of(WorkerMemoryBench.stringArg(args, "--work", "bench/ocr/work/cer")).toAbsolutePath()
         .resolve(set + "-" + seed);
     OcrBench.deleteTree(work);
-    List<BenchPages.Scan> kinds = set.equals("mixed") ? List.of(BenchPages.Scan.values())
+    String only = WorkerMemoryBench.stringArg(args, "--kinds", "");
+    List<BenchPages.Scan> kinds = !only.isEmpty()
+        ? java.util.Arrays.stream(only.split(",")).map(BenchPages.Scan::valueOf).toList()
+        : set.equals("mixed") ? List.of(BenchPages.Scan.values())
         : List.of(BenchPages.Scan.FLATE_1BIT, BenchPages.Scan.GRAY_JPEG, BenchPages.Scan.JBIG2, BenchPages.Scan.MRC);
     List<BenchPages.Doc> docs = set.equals("mixed")
         ? BenchPages.generateScans(work.resolve("pdf"), "CityCouncil", documents, pagesEach, kinds, seed)
