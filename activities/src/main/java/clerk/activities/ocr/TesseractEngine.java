@@ -141,7 +141,8 @@ final class TesseractEngine implements AutoCloseable {
     }
   }
 
-  private static BufferedImage toGray(BufferedImage image) {
+  /** The image as 8-bit gray, the form handed to Tesseract: as it is when it already is one. */
+  static BufferedImage toGray(BufferedImage image) {
     if (image.getType() == BufferedImage.TYPE_BYTE_GRAY
         && image.getSampleModel() instanceof ComponentSampleModel
         && image.getRaster().getParent() == null) {
