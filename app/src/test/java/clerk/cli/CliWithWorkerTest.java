@@ -46,12 +46,7 @@ class CliWithWorkerTest {
 
   @BeforeAll
   static void startWorker() throws Exception {
-    System.setProperty("CLERK_HOME", home.toString());
-    System.setProperty("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(freePort()));
-    System.setProperty("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(freePort()));
-    System.setProperty("CLERK_HTTP_PORT", "0");
-    System.setProperty("CLERK_RECONCILE_INTERVAL", "off");
-    ClerkSettings settings = ClerkSettings.fromEnvironment();
+    ClerkSettings settings = workerSettings(home);
     for (DocumentRef d : List.of(FIRST, SECOND)) {
       write(settings.storageDir(), d, "Moved by Councilmember Vella to approve the " + d.date() + " item. Carried.");
     }
@@ -62,13 +57,31 @@ class CliWithWorkerTest {
 
   @AfterAll
   static void stopWorker() {
+    stop(worker);
+  }
+
+  private static final List<String> WORKER_SETTINGS = List.of("CLERK_HOME", "CLERK_EMBEDDED_DATABASE_PORT",
+      "CLERK_EMBEDDED_TEMPORAL_PORT", "CLERK_HTTP_PORT", "CLERK_RECONCILE_INTERVAL");
+
+  /**
+   * A worker's settings on {@code home}, ports of its own and no reconciliation schedule, set as system
+   * properties so that the commands run in-process find the same ones.
+   */
+  static ClerkSettings workerSettings(Path home) throws Exception {
+    System.setProperty("CLERK_HOME", home.toString());
+    System.setProperty("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(freePort()));
+    System.setProperty("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(freePort()));
+    System.setProperty("CLERK_HTTP_PORT", "0");
+    System.setProperty("CLERK_RECONCILE_INTERVAL", "off");
+    return ClerkSettings.fromEnvironment();
+  }
+
+  /** Stops the worker (if it started) and clears what {@link #workerSettings} set. */
+  static void stop(ClerkWorkerApplication.Running worker) {
     if (worker != null) {
       worker.close();
     }
-    for (String key : List.of("CLERK_HOME", "CLERK_EMBEDDED_DATABASE_PORT", "CLERK_EMBEDDED_TEMPORAL_PORT",
-        "CLERK_HTTP_PORT", "CLERK_RECONCILE_INTERVAL")) {
-      System.clearProperty(key);
-    }
+    WORKER_SETTINGS.forEach(System::clearProperty);
   }
 
   record Run(int exit, String out, String err) {}

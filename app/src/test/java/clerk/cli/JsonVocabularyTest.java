@@ -51,12 +51,7 @@ class JsonVocabularyTest {
 
   @BeforeAll
   static void startWorker() throws Exception {
-    System.setProperty("CLERK_HOME", home.toString());
-    System.setProperty("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(CliWithWorkerTest.freePort()));
-    System.setProperty("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(CliWithWorkerTest.freePort()));
-    System.setProperty("CLERK_HTTP_PORT", "0");
-    System.setProperty("CLERK_RECONCILE_INTERVAL", "off");
-    ClerkSettings settings = ClerkSettings.fromEnvironment();
+    ClerkSettings settings = CliWithWorkerTest.workerSettings(home);
     worker = ClerkWorkerApplication.start(settings);
     base = "http://127.0.0.1:" + ((WebServerApplicationContext) worker.context()).getWebServer().getPort();
     api = new ApiSchema(get("/v1/openapi.json"));
@@ -70,13 +65,7 @@ class JsonVocabularyTest {
 
   @AfterAll
   static void stopWorker() {
-    if (worker != null) {
-      worker.close();
-    }
-    for (String key : List.of("CLERK_HOME", "CLERK_EMBEDDED_DATABASE_PORT", "CLERK_EMBEDDED_TEMPORAL_PORT",
-        "CLERK_HTTP_PORT", "CLERK_RECONCILE_INTERVAL")) {
-      System.clearProperty(key);
-    }
+    CliWithWorkerTest.stop(worker);
   }
 
   @Test

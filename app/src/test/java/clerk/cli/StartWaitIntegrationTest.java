@@ -31,12 +31,7 @@ class StartWaitIntegrationTest {
 
   @BeforeAll
   static void startWorker() throws Exception {
-    System.setProperty("CLERK_HOME", home.toString());
-    System.setProperty("CLERK_EMBEDDED_DATABASE_PORT", String.valueOf(CliWithWorkerTest.freePort()));
-    System.setProperty("CLERK_EMBEDDED_TEMPORAL_PORT", String.valueOf(CliWithWorkerTest.freePort()));
-    System.setProperty("CLERK_HTTP_PORT", "0");
-    System.setProperty("CLERK_RECONCILE_INTERVAL", "off");
-    ClerkSettings settings = ClerkSettings.fromEnvironment();
+    ClerkSettings settings = CliWithWorkerTest.workerSettings(home);
     for (String site : List.of(CLEAN, CORRUPT)) {
       for (String date : List.of("2024-01-16", "2024-02-06")) {
         CliWithWorkerTest.write(settings.storageDir(),
@@ -53,13 +48,7 @@ class StartWaitIntegrationTest {
 
   @AfterAll
   static void stopWorker() {
-    if (worker != null) {
-      worker.close();
-    }
-    for (String key : List.of("CLERK_HOME", "CLERK_EMBEDDED_DATABASE_PORT", "CLERK_EMBEDDED_TEMPORAL_PORT",
-        "CLERK_HTTP_PORT", "CLERK_RECONCILE_INTERVAL")) {
-      System.clearProperty(key);
-    }
+    CliWithWorkerTest.stop(worker);
   }
 
   @Test
