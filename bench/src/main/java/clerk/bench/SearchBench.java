@@ -81,6 +81,14 @@ public final class SearchBench {
       List<String[]> samples;
       if (reuse) {
         samples = Files.readAllLines(samplesFile).stream().map(l -> l.split("\t", -1)).toList();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+            ResultSet r = s.executeQuery("SELECT count(*) FROM pages")) {
+          r.next();
+          if (r.getLong(1) != (long) pages / sites * sites) {
+            throw new IllegalStateException(work + " holds " + r.getLong(1) + " pages, not " + pages
+                + ": delete it and run again to load them");
+          }
+        }
         System.out.printf("reusing the pages loaded in %s%n", work);
       } else {
         long t = System.nanoTime();
