@@ -51,6 +51,16 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
    */
   static final int BATCH_SIZE = 100;
 
+  /**
+   * Documents per batch of compilation and extraction (versioned {@code text-batches}): their batch
+   * is one activity over page texts, never Tesseract, so a batch's fixed Temporal cost (a child
+   * workflow, its activity, its report) is shared by more documents.
+   */
+  static final int TEXT_BATCH_SIZE = 250;
+
+  /** Documents fetched per pendingDocuments call for compilation and extraction: a window of them. */
+  static final int TEXT_FETCH = TEXT_BATCH_SIZE * WINDOW;
+
   /** {@link #FETCH} in runs started before larger batches. */
   static final int BATCH = 100;
 
@@ -182,6 +192,11 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
     boolean larger = Workflow.getVersion("larger-batches", Workflow.DEFAULT_VERSION, 1) == 1;
     int fetch = larger ? FETCH : BATCH;
     int batchSize = larger ? BATCH_SIZE : BATCH_DOCUMENTS;
+    if (stage != Stage.OCR
+        && Workflow.getVersion("text-batches", Workflow.DEFAULT_VERSION, 1) == 1) {
+      fetch = TEXT_FETCH;
+      batchSize = TEXT_BATCH_SIZE;
+    }
     String cursor = after;
     // Fetched but not yet in a batch; startedUpTo: the last document given to a batch.
     Deque<DocumentRef> fetched = new ArrayDeque<>();

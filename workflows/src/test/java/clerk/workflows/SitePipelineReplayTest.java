@@ -42,6 +42,8 @@ class SitePipelineReplayTest {
   private static final String TEXT_LAYERS_BATCH_HISTORY = "histories/document-batch-ocr-text-layers.json";
   /** Since larger batches (version 1 of "larger-batches": 100 documents a batch, 400 fetched at once). */
   private static final String LARGER_BATCHES_HISTORY = "histories/site-pipeline-larger-batches.json";
+  /** Recorded after compilation and extraction took larger batches (version text-batches). */
+  private static final String TEXT_BATCHES_HISTORY = "histories/site-pipeline-text-batches.json";
   private static final String SITE = "replay.example.us";
 
   @Test
@@ -100,6 +102,24 @@ class SitePipelineReplayTest {
     WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
   }
 
+  @Test
+  void recordedRunWithLargerTextBatchesReplays() throws Exception {
+    String history = read(TEXT_BATCHES_HISTORY);
+    List<io.temporal.api.history.v1.HistoryEvent> events =
+        io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
+    assertThat(events).filteredOn(io.temporal.api.history.v1.HistoryEvent::hasMarkerRecordedEventAttributes)
+        .extracting(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId").getPayloads(0)
+            .getData().toStringUtf8())
+        .contains("\"text-batches\"");
+    // OCR fetches as before; compilation and extraction fetch a window of larger batches.
+    assertThat(events).filteredOn(e -> e.hasActivityTaskScheduledEventAttributes()
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("PendingDocuments"))
+        .extracting(e -> e.getActivityTaskScheduledEventAttributes().getInput().getPayloads(3).getData().toStringUtf8())
+        .containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH), String.valueOf(SitePipelineWorkflowImpl.TEXT_FETCH))
+        .contains(String.valueOf(SitePipelineWorkflowImpl.TEXT_FETCH));
+    WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
+  }
+
   /** Replays a recorded history, after checking it holds what makes it worth keeping. */
   private static void replays(String resource, Class<?> workflow, String... holds) throws Exception {
     String history = read(resource);
@@ -153,7 +173,7 @@ class SitePipelineReplayTest {
   void recordHistory() throws Exception {
     // Only histories not recorded yet: old ones stay, they are what running executions look like.
     for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY, CONTINUED_HISTORY, LIMITED_HISTORY,
-        RANGES_BATCH_HISTORY, TEXT_LAYERS_BATCH_HISTORY, LARGER_BATCHES_HISTORY)) {
+        RANGES_BATCH_HISTORY, TEXT_LAYERS_BATCH_HISTORY, LARGER_BATCHES_HISTORY, TEXT_BATCHES_HISTORY)) {
       Path file = Path.of("src/test/resources", history);
       if (!Files.exists(file)) {
         Files.createDirectories(file.getParent());
@@ -164,7 +184,7 @@ class SitePipelineReplayTest {
           case LIMITED_HISTORY -> runLongDocuments().get(0);
           case RANGES_BATCH_HISTORY -> runLongDocuments().get(1);
           case TEXT_LAYERS_BATCH_HISTORY -> runTextLayers();
-          case LARGER_BATCHES_HISTORY -> runThreeDocuments();
+          case LARGER_BATCHES_HISTORY, TEXT_BATCHES_HISTORY -> runThreeDocuments();
           default -> runContinued();
         }, StandardCharsets.UTF_8);
       }

@@ -349,15 +349,17 @@ class SitePipelineWorkflowTest {
         assertThat(site.attempts(stage, id)).as("%s %s", stage, id).isEqualTo(1);
       }
     }
-    // Three full or partial pages and the empty one that ends the stage, for each of three stages.
-    assertThat(site.pendingLimits())
-        .hasSize(3 * 4)
-        .containsOnly(SitePipelineWorkflowImpl.FETCH);
+    // OCR: three full or partial pages and the empty one that ends the stage; compilation and
+    // extraction fetch a window of larger batches at once: one page and the empty one.
+    assertThat(site.pendingLimits()).containsExactly(
+        SitePipelineWorkflowImpl.FETCH, SitePipelineWorkflowImpl.FETCH, SitePipelineWorkflowImpl.FETCH,
+        SitePipelineWorkflowImpl.FETCH, SitePipelineWorkflowImpl.TEXT_FETCH, SitePipelineWorkflowImpl.TEXT_FETCH,
+        SitePipelineWorkflowImpl.TEXT_FETCH, SitePipelineWorkflowImpl.TEXT_FETCH);
     assertThat(site.documentCalls()).isEqualTo(3 * documents);
-    // Compilation and extraction went through batch activities (up to 100 documents each), not one
-    // each: fewer than the old batches of at most 25 could have been.
+    // Compilation and extraction went through batch activities (up to 250 documents each), not one
+    // each: fewer than batches of at most 100 could have been.
     assertThat(site.batchCalls.get()).isPositive()
-        .isLessThan(2 * documents / SitePipelineWorkflowImpl.BATCH_DOCUMENTS);
+        .isLessThan(2 * documents / SitePipelineWorkflowImpl.BATCH_SIZE);
     assertThat(result.note()).isEqualTo(documents + " documents, none failed");
   }
 
