@@ -58,6 +58,7 @@ public class ClerkWorkerApplication {
       // Our own hook closes the context and then the embedded services, in that order.
       app.setRegisterShutdownHook(false);
       app.addInitializers(context -> context.getBeanFactory().registerSingleton("clerkSettings", settings));
+      app.addInitializers(context -> context.getBeanFactory().registerSingleton("embeddedServices", services));
       ConfigurableApplicationContext context = app.run(args);
       try {
         // The Temporal workers run now; reconcile once before saying we are ready. An OCR-only worker

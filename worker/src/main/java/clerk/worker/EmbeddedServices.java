@@ -4,6 +4,7 @@ import clerk.client.EmbeddedDatabase;
 import clerk.client.ClerkSettings;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
@@ -27,15 +28,18 @@ public final class EmbeddedServices implements AutoCloseable {
   private final EmbeddedDatabase database;
   private final TestServicesStarter temporal;
   private final Server temporalServer;
+  /** The same Temporal services for this process's own client, without Netty or HTTP/2; null when not embedded. */
+  private final Server inProcessServer;
   private final ClerkSettings settings;
   private final EmbeddedSupervisor supervisor;
   private EmbeddedTemporalRetention retention;
 
-  private EmbeddedServices(
-      EmbeddedDatabase database, TestServicesStarter temporal, Server temporalServer, ClerkSettings settings) {
+  private EmbeddedServices(EmbeddedDatabase database, TestServicesStarter temporal, Server temporalServer,
+      Server inProcessServer, ClerkSettings settings) {
     this.database = database;
     this.temporal = temporal;
     this.temporalServer = temporalServer;
+    this.inProcessServer = inProcessServer;
     this.settings = settings;
     this.supervisor = new EmbeddedSupervisor(database, temporalServer, EmbeddedSupervisor.SYSTEM_EXIT,
         InstantSource.system());
@@ -59,6 +63,7 @@ public final class EmbeddedServices implements AutoCloseable {
     }
     TestServicesStarter starter = null;
     Server server = null;
+    Server inProcess = null;
     if (temporal && settings.temporalAddress() == null) {
       // Temporal's Java test server with time skipping locked: real timers, real retries, real
       // timeouts (unlocked, it jumps the clock whenever it is idle and fires cron runs back to back).
@@ -83,10 +88,24 @@ public final class EmbeddedServices implements AutoCloseable {
             + settings.embeddedTemporalPort() + " (is another clerk worker running? set TEMPORAL_ADDRESS"
             + " or CLERK_EMBEDDED_TEMPORAL_PORT)", e);
       }
+      // The worker in this process talks to the server in memory (grpc's in-process transport hands
+      // the request objects over, no serialization, no HTTP/2): the loopback port stays for the CLI.
+      ServerBuilder<?> local = InProcessServerBuilder.forName(inProcessName(server.getPort()));
+      GRPCServerHelper.registerServicesAndHealthChecks(starter.getServices(), local);
+      try {
+        inProcess = local.build().start();
+      } catch (IOException e) {
+        server.shutdownNow();
+        starter.close();
+        if (db != null) {
+          db.close();
+        }
+        throw new UncheckedIOException("cannot start the embedded Temporal server in memory", e);
+      }
       started = started.withTemporal("127.0.0.1:" + server.getPort());
       log.info("embedded Temporal server listening on {}", started.temporalAddress());
     }
-    EmbeddedServices services = new EmbeddedServices(db, starter, server, started);
+    EmbeddedServices services = new EmbeddedServices(db, starter, server, inProcess, started);
     if (starter != null) {
       // Closed runs would otherwise stay in this process's heap for as long as it lives.
       services.retention = EmbeddedTemporalRetention.start(starter, EmbeddedTemporalRetention.DEFAULT);
@@ -108,6 +127,15 @@ public final class EmbeddedServices implements AutoCloseable {
     return temporalServer != null;
   }
 
+  /** The in-process name of the embedded Temporal server, for a client in this process; null when not embedded. */
+  public String temporalInProcessName() {
+    return temporalServer == null ? null : inProcessName(temporalServer.getPort());
+  }
+
+  private static String inProcessName(int port) {
+    return "clerk-embedded-temporal-" + port;
+  }
+
   @Override
   public void close() {
     supervisor.close();
@@ -115,6 +143,7 @@ public final class EmbeddedServices implements AutoCloseable {
       retention.close();
     }
     if (temporalServer != null) {
+      inProcessServer.shutdownNow();
       temporalServer.shutdownNow();
       temporal.close();
     }

@@ -15,6 +15,7 @@ import clerk.activities.db.SiteRepository;
 import clerk.activities.reconcile.ReconciliationActivitiesImpl;
 import clerk.activities.reconcile.SiteReconciler;
 import clerk.workflows.Pipelines;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
@@ -28,6 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -81,10 +83,22 @@ public class WorkerConfiguration {
     return new OcrActivitiesImpl(storage, repository, new DocumentOcr(settings.ocr()), metrics);
   }
 
-  /** TLS and API key for a configured Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY), as the CLI has them. */
+  /**
+   * TLS and API key for a configured Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY), as the CLI has them;
+   * the embedded server is reached in memory (docs/performance.md: a third of the worker's Temporal
+   * CPU was gRPC's HTTP/2 and protobuf between two halves of one JVM).
+   */
   @Bean
-  TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> temporalSecurity(ClerkSettings settings) {
-    return options -> TemporalConnection.secure(options, settings.temporalSecurity());
+  TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> temporalSecurity(ClerkSettings settings,
+      ObjectProvider<EmbeddedServices> embedded) {
+    return options -> {
+      EmbeddedServices services = embedded.getIfAvailable();
+      if (services != null && services.temporalInProcessName() != null) {
+        return options.setTarget(null)
+            .setChannel(InProcessChannelBuilder.forName(services.temporalInProcessName()).build());
+      }
+      return TemporalConnection.secure(options, settings.temporalSecurity());
+    };
   }
 
   @Bean
