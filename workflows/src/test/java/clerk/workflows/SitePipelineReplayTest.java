@@ -91,13 +91,9 @@ class SitePipelineReplayTest {
     String history = read(LARGER_BATCHES_HISTORY);
     List<io.temporal.api.history.v1.HistoryEvent> events =
         io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
-    assertThat(events).filteredOn(io.temporal.api.history.v1.HistoryEvent::hasMarkerRecordedEventAttributes)
-        .extracting(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId").getPayloads(0)
-            .getData().toStringUtf8())
+    assertThat(changeIds(events))
         .contains("\"larger-batches\"");
-    assertThat(events).filteredOn(e -> e.hasActivityTaskScheduledEventAttributes()
-            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("PendingDocuments"))
-        .extracting(e -> e.getActivityTaskScheduledEventAttributes().getInput().getPayloads(3).getData().toStringUtf8())
+    assertThat(fetchSizes(events))
         .containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH));
     WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
   }
@@ -107,14 +103,10 @@ class SitePipelineReplayTest {
     String history = read(TEXT_BATCHES_HISTORY);
     List<io.temporal.api.history.v1.HistoryEvent> events =
         io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
-    assertThat(events).filteredOn(io.temporal.api.history.v1.HistoryEvent::hasMarkerRecordedEventAttributes)
-        .extracting(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId").getPayloads(0)
-            .getData().toStringUtf8())
+    assertThat(changeIds(events))
         .contains("\"text-batches\"");
     // OCR fetches as before; compilation and extraction fetch a window of larger batches.
-    assertThat(events).filteredOn(e -> e.hasActivityTaskScheduledEventAttributes()
-            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("PendingDocuments"))
-        .extracting(e -> e.getActivityTaskScheduledEventAttributes().getInput().getPayloads(3).getData().toStringUtf8())
+    assertThat(fetchSizes(events))
         .containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH), String.valueOf(SitePipelineWorkflowImpl.TEXT_FETCH))
         .contains(String.valueOf(SitePipelineWorkflowImpl.TEXT_FETCH));
     WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
@@ -410,5 +402,21 @@ class SitePipelineReplayTest {
     public SiteProgress progress() {
       return null;
     }
+  }
+
+  /** The version markers' change ids in a history, as recorded (JSON strings). */
+  private static List<String> changeIds(List<io.temporal.api.history.v1.HistoryEvent> events) {
+    return events.stream().filter(io.temporal.api.history.v1.HistoryEvent::hasMarkerRecordedEventAttributes)
+        .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId").getPayloads(0)
+            .getData().toStringUtf8())
+        .toList();
+  }
+
+  /** How many documents each PendingDocuments activity of a history asked for. */
+  private static List<String> fetchSizes(List<io.temporal.api.history.v1.HistoryEvent> events) {
+    return events.stream().filter(e -> e.hasActivityTaskScheduledEventAttributes()
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("PendingDocuments"))
+        .map(e -> e.getActivityTaskScheduledEventAttributes().getInput().getPayloads(3).getData().toStringUtf8())
+        .toList();
   }
 }
