@@ -41,15 +41,15 @@ public class SitePipelineWorkflowImpl implements SitePipelineWorkflow {
   /** Documents in flight at once: the task queues' slots bound the real concurrency. */
   static final int MAX_IN_FLIGHT = WINDOW * DocumentBatchWorkflowImpl.AT_ONCE;
 
-  /** Documents fetched per pendingDocuments call: keeps payloads and history small. */
-  static final int FETCH = 400;
-
   /**
    * Documents per document batch at most; a fetched page is spread over the free window slots. A
    * batch costs a child workflow and about thirty history events however small its documents are:
    * born-digital ones take milliseconds each, so a batch holds many.
    */
   static final int BATCH_SIZE = 100;
+
+  /** Documents fetched per pendingDocuments call (a window of batches): keeps payloads and history small. */
+  static final int FETCH = BATCH_SIZE * WINDOW;
 
   /**
    * Documents per batch of compilation and extraction (versioned {@code text-batches}): their batch

@@ -91,10 +91,8 @@ class SitePipelineReplayTest {
     String history = read(LARGER_BATCHES_HISTORY);
     List<io.temporal.api.history.v1.HistoryEvent> events =
         io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
-    assertThat(changeIds(events))
-        .contains("\"larger-batches\"");
-    assertThat(fetchSizes(events))
-        .containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH));
+    assertThat(changeIds(events)).contains("\"larger-batches\"");
+    assertThat(fetchSizes(events)).containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH));
     WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
   }
 
@@ -103,8 +101,7 @@ class SitePipelineReplayTest {
     String history = read(TEXT_BATCHES_HISTORY);
     List<io.temporal.api.history.v1.HistoryEvent> events =
         io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
-    assertThat(changeIds(events))
-        .contains("\"text-batches\"");
+    assertThat(changeIds(events)).contains("\"text-batches\"");
     // OCR fetches as before; compilation and extraction fetch a window of larger batches.
     assertThat(fetchSizes(events))
         .containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH), String.valueOf(SitePipelineWorkflowImpl.TEXT_FETCH))
