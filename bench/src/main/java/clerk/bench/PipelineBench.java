@@ -42,7 +42,7 @@ import org.postgresql.PGConnection;
  * a tsvector, the motion extractor, an SQLite FTS5 insert): clerk's ratio to it, and its history
  * events per document.
  *
- * <p>Usage: bench/pipeline/run [--small 200] [--middle 2000] [--big 5000]
+ * <p>Usage: bench/pipeline/run [--small 200] [--middle 2000] [--big 5000] [--warmup MIDDLE]
  */
 public final class PipelineBench {
   /** Rounds of the middle size, clerk and the plain loop taking turns. */
@@ -60,7 +60,11 @@ public final class PipelineBench {
     System.out.printf("clerk pipeline benchmark: one-page born-digital documents, %d cores, %d OCR slots%n",
         Runtime.getRuntime().availableProcessors(), settings.ocrSlots());
 
-    generate(settings.storageDir(), "warmup.example.org", 100, pdfs);
+    // The warm-up is as large as a measured round: with 100 documents the JIT compilers were still
+    // busy for seconds in every later round (clerk runs far more code than the loop: Temporal,
+    // gRPC, Jackson, JDBC), which is start-up cost, not what a long-lived worker pays per document.
+    int warmup = ReconcileBench.intArg(args, "--warmup", middle);
+    generate(settings.storageDir(), "warmup.example.org", warmup, pdfs);
     generate(settings.storageDir(), "small.example.org", small, pdfs);
     for (int round = 1; round <= ROUNDS; round++) {
       generate(settings.storageDir(), "middle-" + round + ".example.org", middle, pdfs);
@@ -71,7 +75,7 @@ public final class PipelineBench {
       WorkflowClient client = worker.context().getBean(WorkflowClient.class);
       HikariDataSource db = worker.context().getBean(HikariDataSource.class);
       Pipelines pipelines = new Pipelines(client, settings.taskQueue(), settings.siteOcrAtOnce());
-      run(worker, pipelines, client, "warmup.example.org", 100); // JIT, engines, connections
+      run(worker, pipelines, client, "warmup.example.org", warmup); // JIT, engines, connections
       plainLoop(db, settings.storageDir(), "warmup.example.org", home.resolve("plain-warmup"));
       double smallSeconds = run(worker, pipelines, client, "small.example.org", small);
       // The middle size in rounds, the plain loop and clerk taking turns (the plain loop first, then
@@ -88,11 +92,15 @@ public final class PipelineBench {
         for (int turn = 0; turn < 2; turn++) {
           double cpu = cpuSeconds(home);
           if ((turn == 0) == (round % 2 == 1)) {
+            profile("start", round);
             plainSeconds[round - 1] = plainLoop(db, settings.storageDir(), site, out);
             plainCpu[round - 1] = cpuSeconds(home) - cpu;
+            profile("stop,file=loop-round-" + round + ".collapsed", round);
           } else {
+            profile("start", round);
             clerkSeconds[round - 1] = run(worker, pipelines, client, site, middle);
             clerkCpu[round - 1] = cpuSeconds(home) - cpu;
+            profile("stop,file=clerk-round-" + round + ".collapsed", round);
           }
         }
       }
@@ -134,8 +142,7 @@ public final class PipelineBench {
    * whose command line names {@code home}, with their children; ended children included). Linux only.
    */
   static double cpuSeconds(Path home) {
-    double seconds = ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    double seconds = jvmCpuSeconds();
     List<ProcessHandle> servers = ProcessHandle.allProcesses()
         .filter(p -> p.pid() != ProcessHandle.current().pid())
         .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
@@ -160,16 +167,105 @@ public final class PipelineBench {
     }
   }
 
+  /**
+   * With {@code -Dbench.profile=LIB} (async-profiler's libasyncProfiler.so, its jar on the class
+   * path) each middle round's CPU time is sampled, both sides, into collapsed stacks in the working
+   * directory: where a side's CPU goes, native code and JIT compilers included.
+   */
+  static void profile(String command, int round) throws Exception {
+    String lib = System.getProperty("bench.profile");
+    if (lib == null) {
+      return;
+    }
+    Class<?> profiler = Class.forName("one.profiler.AsyncProfiler");
+    Object instance = profiler.getMethod("getInstance", String.class).invoke(null, lib);
+    profiler.getMethod("execute", String.class).invoke(instance,
+        command.equals("start") ? "start,event=itimer,interval=1ms,threads" : command + ",collapsed");
+  }
+
+  static double jvmCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+  }
+
+  /** Seconds this JVM's JIT compilers have spent compiling so far. */
+  static double jitSeconds() {
+    return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
+  }
+
   /** Registers the site, starts its pipeline, waits for it to complete; returns the seconds it took. */
   static double run(ClerkWorkerApplication.Running worker, Pipelines pipelines, WorkflowClient client, String site,
       int documents) throws Exception {
     worker.context().getBean(clerk.activities.db.SiteRepository.class).ensureSite(site, "");
     long t = System.nanoTime();
+    StageClock clock = new StageClock(worker.context().getBean(HikariDataSource.class), site);
     pipelines.start(site);
     client.newUntypedWorkflowStub(SitePipelineWorkflow.workflowId(site)).getResult(2, TimeUnit.HOURS, Object.class);
     double seconds = ReconcileBench.seconds(t);
-    System.out.printf("  %s: %d documents in %.1f s%n", site, documents, seconds);
+    System.out.printf("  %s: %d documents in %.1f s%s%n", site, documents, seconds, clock.stop());
     return seconds;
+  }
+
+  /**
+   * Where a run's time goes: polls the site's current stage and takes this JVM's and PostgreSQL's
+   * CPU seconds at each change, so that each stage shows its wall time and how many cores it kept
+   * busy (CPU / wall: below 2 on this machine is idle cores).
+   */
+  static final class StageClock {
+    private final Thread poller;
+    private final StringBuilder out = new StringBuilder();
+    private volatile boolean stop;
+
+    StageClock(HikariDataSource db, String site) {
+      Path home = Path.of(System.getProperty("CLERK_HOME"));
+      poller = new Thread(() -> {
+        String stage = null;
+        long since = System.nanoTime();
+        double cpu = cpuSeconds(home);
+        double jit = jitSeconds();
+        double pg = cpuSeconds(home) - jvmCpuSeconds();
+        try (Connection c = db.getConnection();
+            PreparedStatement q = c.prepareStatement("SELECT current_stage FROM sites WHERE subdomain = ?")) {
+          q.setString(1, site);
+          while (true) {
+            String now;
+            try (var rs = q.executeQuery()) {
+              now = rs.next() ? rs.getString(1) : null;
+            }
+            boolean last = stop;
+            if (last || (now != null && !now.equals(stage))) {
+              long t = System.nanoTime();
+              double c2 = cpuSeconds(home);
+              double j2 = jitSeconds();
+              double pg2 = c2 - jvmCpuSeconds();
+              if (stage != null) {
+                double wall = (t - since) / 1e9;
+                out.append(String.format("%n      %-12s %5.2f s wall, %5.2f s CPU (PostgreSQL %.2f), %.1f cores,"
+                    + " JIT %.2f s", stage, wall, c2 - cpu, pg2 - pg, (c2 - cpu) / wall, j2 - jit));
+              }
+              stage = now;
+              since = t;
+              cpu = c2;
+              jit = j2;
+              pg = pg2;
+            }
+            if (last) {
+              return;
+            }
+            Thread.sleep(20);
+          }
+        } catch (Exception e) {
+          out.append(" (stage clock: ").append(e).append(')');
+        }
+      }, "bench-stage-clock");
+      poller.start();
+    }
+
+    String stop() throws InterruptedException {
+      stop = true;
+      poller.join();
+      return out.toString();
+    }
   }
 
   /** Events of every run of the site's pipeline and of its document batches. */
@@ -205,6 +301,8 @@ public final class PipelineBench {
       files = walk.filter(p -> p.toString().endsWith(".pdf")).sorted().toList();
     }
     long t = System.nanoTime();
+    double jit = jitSeconds();
+    String steps = "";
     try (Connection pg = db.getConnection(); Statement s = pg.createStatement();
         Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + out.resolve("meetings.db"))) {
       s.execute("CREATE TABLE IF NOT EXISTS plain_pages (document TEXT, page INT, text TEXT,"
@@ -216,7 +314,9 @@ public final class PipelineBench {
       sqlite.setAutoCommit(false);
       var copy = pg.unwrap(PGConnection.class).getCopyAPI();
       try (PreparedStatement insert = sqlite.prepareStatement("INSERT INTO pages VALUES (?, ?, ?)")) {
+        long[] step = new long[4]; // text layers and files, PostgreSQL, motions, SQLite
         for (Path pdf : files) {
+          long t0 = System.nanoTime();
           String document = storage.relativize(pdf).toString();
           Path partial = out.resolve("." + pdf.getFileName() + ".partial");
           Files.createDirectories(partial);
@@ -227,6 +327,7 @@ public final class PipelineBench {
           });
           Path done = out.resolve(pdf.getFileName().toString().replace(".pdf", ""));
           Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+          long t1 = System.nanoTime();
           StringBuilder rows = new StringBuilder();
           for (int i = 0; i < pages.size(); i++) {
             rows.append(document).append('\t').append(i + 1).append('\t')
@@ -234,19 +335,28 @@ public final class PipelineBench {
                     .replace("\r", "\\r")).append('\n');
           }
           copy.copyIn("COPY plain_pages (document, page, text) FROM STDIN", new StringReader(rows.toString()));
+          long t2 = System.nanoTime();
           extractor.extract(pages);
+          long t3 = System.nanoTime();
           for (int i = 0; i < pages.size(); i++) {
             insert.setString(1, document);
             insert.setInt(2, i + 1);
             insert.setString(3, pages.get(i));
             insert.executeUpdate();
           }
+          step[0] += t1 - t0;
+          step[1] += t2 - t1;
+          step[2] += t3 - t2;
+          step[3] += System.nanoTime() - t3;
         }
+        steps = String.format("%n      text layers and files %.2f s, PostgreSQL COPY %.2f s, motions %.2f s,"
+            + " SQLite %.2f s; JIT %.2f s", step[0] / 1e9, step[1] / 1e9, step[2] / 1e9, step[3] / 1e9,
+            jitSeconds() - jit);
       }
       sqlite.commit();
     }
     double seconds = ReconcileBench.seconds(t);
-    System.out.printf("  plain loop, %s: %d documents in %.1f s%n", site, files.size(), seconds);
+    System.out.printf("  plain loop, %s: %d documents in %.1f s%s%n", site, files.size(), seconds, steps);
     return seconds;
   }
 
