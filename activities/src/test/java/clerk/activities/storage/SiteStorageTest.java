@@ -207,6 +207,25 @@ class SiteStorageTest {
   }
 
   @Test
+  void aLinkOutOfTheTreeAnywhereOnADocumentsPathIsRefused(@TempDir Path elsewhere) throws IOException {
+    // Each path is checked once, at its end: a link in a folder on the way must still be caught.
+    Files.createSymbolicLink(root.resolve("evil.ca.us"), elsewhere);
+    Files.createDirectories(elsewhere.resolve("pdfs/CityCouncil"));
+    DocumentRef viaSite = new DocumentRef("evil.ca.us", DocumentRef.MINUTES, "CityCouncil", "2024-01-15");
+    assertThatThrownBy(() -> storage.pdf(viaSite)).isInstanceOf(InvalidNameException.class)
+        .hasMessageContaining("symbolic link");
+    assertThatThrownBy(() -> storage.textDir(viaSite)).isInstanceOf(InvalidNameException.class)
+        .hasMessageContaining("symbolic link");
+
+    Files.createDirectories(root.resolve(SITE + "/txt"));
+    Files.createSymbolicLink(root.resolve(SITE + "/txt/Planning"), elsewhere);
+    DocumentRef viaMeeting = new DocumentRef(SITE, DocumentRef.MINUTES, "Planning", "2024-01-15");
+    assertThatThrownBy(() -> storage.textDir(viaMeeting)).isInstanceOf(InvalidNameException.class)
+        .hasMessageContaining("symbolic link");
+    assertThat(storage.textDir(fivePages)).startsWithRaw(root);
+  }
+
+  @Test
   void scanReportsStrayFilesWithoutFailing() throws IOException {
     Files.writeString(root.resolve(SITE + "/pdfs/stray.pdf"), "x");
     Files.createDirectories(root.resolve(SITE + "/pdfs/.hidden"));
