@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -152,10 +153,14 @@ public class DocumentActivitiesImpl implements DocumentActivities {
         });
       }
       return batch.write(repository, (c, written) -> {
+        Map<String, List<Motion>> motions = new LinkedHashMap<>();
+        Map<String, List<AttendanceReader.Attendee>> attendance = new LinkedHashMap<>();
         for (BatchTransaction.Ready<Found> r : written) {
-          MotionWriter.replace(c, subdomain, r.document().id(), r.rows().motions());
-          AttendanceWriter.replace(c, subdomain, r.document().id(), r.rows().attendance());
+          motions.put(r.document().id(), r.rows().motions());
+          attendance.put(r.document().id(), r.rows().attendance());
         }
+        MotionWriter.replace(c, subdomain, motions);
+        AttendanceWriter.replace(c, subdomain, attendance);
       });
     });
   }

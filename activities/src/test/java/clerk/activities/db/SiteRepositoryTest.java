@@ -65,6 +65,40 @@ class SiteRepositoryTest {
   }
 
   @Test
+  void countersStayExactWhenOneStatementChangesManyDocumentsOfSeveralSites() throws SQLException {
+    // The counters are kept per statement (V10): one statement here inserts, updates or deletes the
+    // documents of two sites at once, in every mixture of statuses.
+    String other = "berkeley.ca.us";
+    repo.ensureSite(other, "Berkeley, CA");
+    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO documents (subdomain, document_id, kind, meeting, date)"
+          + " SELECT site, 'CityCouncil/' || d::date, 'minutes', 'CityCouncil', d::date::text"
+          + " FROM unnest(ARRAY['" + SITE + "', '" + other + "']) site,"
+          + " generate_series('2024-01-01'::date, '2024-01-30'::date, '1 day') d");
+      assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 30, 0, 0));
+      s.execute("UPDATE documents SET ocr_status = CASE WHEN date < '2024-01-21' THEN 'completed' ELSE 'failed' END,"
+          + " error = CASE WHEN date < '2024-01-21' THEN NULL ELSE 'not a PDF' END, error_stage = 'ocr'");
+      s.execute("UPDATE documents SET compilation_status = 'completed' WHERE date < '2024-01-11'");
+      s.execute("UPDATE documents SET extraction_status = 'failed', error = 'too long', error_stage = 'extraction'"
+          + " WHERE date < '2024-01-04' AND subdomain = '" + other + "'");
+      assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 30, 20, 10));
+      assertThat(repo.counters(other, Stage.EXTRACTION)).isEqualTo(new StageCounters(Stage.EXTRACTION, 10, 0, 3));
+      assertThat(repo.site(other).lastErrorStage()).isEqualTo("extraction");
+      assertThat(repo.site(SITE).lastErrorMessage()).endsWith(": not a PDF");
+
+      // A statement that changes no status or error leaves the site's row alone.
+      java.time.Instant before = repo.site(SITE).updatedAt();
+      s.execute("UPDATE documents SET ocr_status = ocr_status, pages = 1 WHERE subdomain = '" + SITE + "'");
+      assertThat(repo.site(SITE).updatedAt()).isEqualTo(before);
+
+      s.execute("DELETE FROM documents WHERE date >= '2024-01-25'");
+      assertThat(repo.counters(SITE, Stage.OCR)).isEqualTo(new StageCounters(Stage.OCR, 24, 20, 4));
+    }
+    assertThat(repo.recountCounters(SITE)).as("trigger kept counters equal to the aggregate").isFalse();
+    assertThat(repo.recountCounters(other)).as("trigger kept counters equal to the aggregate").isFalse();
+  }
+
+  @Test
   void aStageIsNotMarkedCompletedOverAnEarlierStageSentBack() {
     TestDocuments.register(repo, a, b);
     repo.markCompleted(a, Stage.OCR, 2, null);
