@@ -2,29 +2,23 @@
 -- document: a batch marks hundreds of documents completed in one statement, and the row trigger
 -- updated the site's row (a new row version, a plpgsql call) once for each of them. Same counters,
 -- same rule: a document contributes document_contribution(row); the site's updated_at moves when a
--- status or the error of one of its documents changed; the last error is that of a document whose
--- error changed to a new one.
+-- statement changed a status or the error of one of its documents; the last error is that of a
+-- document whose error changed to a new one.
 
--- Applies the difference between the documents as they were (olds) and as they are (news).
-CREATE FUNCTION count_documents(olds documents[], news documents[]) RETURNS void LANGUAGE sql AS $$
+-- Applies the difference between the documents as they were (olds) and as they are (news). plpgsql,
+-- not sql: its plan is made once a session, where an sql function's was made at every call.
+CREATE FUNCTION count_documents(olds documents[], news documents[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     WITH contributions AS (
         SELECT n.subdomain, document_contribution(n) AS c, 1 AS sign FROM unnest(news) n
         UNION ALL
         SELECT o.subdomain, document_contribution(o), -1 FROM unnest(olds) o
-    ), sums AS (
-        SELECT subdomain, i, sum(sign * c[i])::int AS d
-        FROM contributions, generate_series(1, 12) i
-        GROUP BY subdomain, i
     ), delta AS (
-        SELECT subdomain, array_agg(d ORDER BY i) AS d FROM sums GROUP BY subdomain
-    ), changed AS (
-        -- Documents whose status or error changed (every inserted or deleted one), by site.
-        SELECT coalesce(n.subdomain, o.subdomain) AS subdomain
-        FROM unnest(news) n FULL JOIN unnest(olds) o
-            ON o.subdomain = n.subdomain AND o.document_id = n.document_id
-        WHERE (n.ocr_status, n.compilation_status, n.extraction_status, n.deploy_status, n.error)
-            IS DISTINCT FROM (o.ocr_status, o.compilation_status, o.extraction_status, o.deploy_status, o.error)
-        GROUP BY 1
+        SELECT subdomain,
+            sum(sign * c[1]) AS d1, sum(sign * c[2]) AS d2, sum(sign * c[3]) AS d3, sum(sign * c[4]) AS d4,
+            sum(sign * c[5]) AS d5, sum(sign * c[6]) AS d6, sum(sign * c[7]) AS d7, sum(sign * c[8]) AS d8,
+            sum(sign * c[9]) AS d9, sum(sign * c[10]) AS d10, sum(sign * c[11]) AS d11, sum(sign * c[12]) AS d12
+        FROM contributions GROUP BY subdomain
     ), errors AS (
         SELECT DISTINCT ON (n.subdomain) n.subdomain, n.error_stage, n.document_id || ': ' || n.error AS message
         FROM unnest(news) n LEFT JOIN unnest(olds) o
@@ -33,24 +27,25 @@ CREATE FUNCTION count_documents(olds documents[], news documents[]) RETURNS void
         ORDER BY n.subdomain, n.document_id DESC
     )
     UPDATE sites s SET
-        ocr_total             = ocr_total + delta.d[1],
-        ocr_completed         = ocr_completed + delta.d[2],
-        ocr_failed            = ocr_failed + delta.d[3],
-        compilation_total     = compilation_total + delta.d[4],
-        compilation_completed = compilation_completed + delta.d[5],
-        compilation_failed    = compilation_failed + delta.d[6],
-        extraction_total      = extraction_total + delta.d[7],
-        extraction_completed  = extraction_completed + delta.d[8],
-        extraction_failed     = extraction_failed + delta.d[9],
-        deploy_total          = deploy_total + delta.d[10],
-        deploy_completed      = deploy_completed + delta.d[11],
-        deploy_failed         = deploy_failed + delta.d[12],
+        ocr_total             = ocr_total + d1,
+        ocr_completed         = ocr_completed + d2,
+        ocr_failed            = ocr_failed + d3,
+        compilation_total     = compilation_total + d4,
+        compilation_completed = compilation_completed + d5,
+        compilation_failed    = compilation_failed + d6,
+        extraction_total      = extraction_total + d7,
+        extraction_completed  = extraction_completed + d8,
+        extraction_failed     = extraction_failed + d9,
+        deploy_total          = deploy_total + d10,
+        deploy_completed      = deploy_completed + d11,
+        deploy_failed         = deploy_failed + d12,
         updated_at            = now(),
         last_error_stage      = CASE WHEN errors.subdomain IS NULL THEN last_error_stage ELSE errors.error_stage END,
         last_error_at         = CASE WHEN errors.subdomain IS NULL THEN last_error_at ELSE now() END,
         last_error_message    = CASE WHEN errors.subdomain IS NULL THEN last_error_message ELSE errors.message END
-    FROM delta JOIN changed USING (subdomain) LEFT JOIN errors USING (subdomain)
-    WHERE s.subdomain = delta.subdomain
+    FROM delta LEFT JOIN errors USING (subdomain)
+    WHERE s.subdomain = delta.subdomain;
+END
 $$;
 
 CREATE FUNCTION documents_count_statement() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -61,6 +56,12 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM count_documents((SELECT coalesce(array_agg(o::documents), '{}') FROM old_documents o), '{}');
     ELSE
+        -- Most update statements on documents change no status (PDF facts, page counts): done at once.
+        IF NOT EXISTS (SELECT 1 FROM new_documents n JOIN old_documents o USING (subdomain, document_id)
+                WHERE (n.ocr_status, n.compilation_status, n.extraction_status, n.deploy_status, n.error)
+                    IS DISTINCT FROM (o.ocr_status, o.compilation_status, o.extraction_status, o.deploy_status, o.error)) THEN
+            RETURN NULL;
+        END IF;
         PERFORM count_documents((SELECT coalesce(array_agg(o::documents), '{}') FROM old_documents o),
                                 (SELECT coalesce(array_agg(n::documents), '{}') FROM new_documents n));
     END IF;

@@ -20,6 +20,9 @@ public final class Database {
     if (password != null && !password.isBlank()) {
       config.setPassword(password);
     }
+    // A batch of inserts goes as multi-row statements: fewer round trips, and the counters' trigger
+    // (per statement) runs once per statement, not once per row.
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("clerk");
     // Fail fast at start-up with a clear message instead of hanging on a wrong URL.

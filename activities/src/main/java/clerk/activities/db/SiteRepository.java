@@ -260,19 +260,19 @@ public final class SiteRepository {
       markCompleted(c, subdomain, Stage.OCR, pages, methods); // every registered one: OCR is the first stage
       PageWarnings.replace(c, subdomain, done.stream().filter(o -> o.warnings() != null)
           .collect(java.util.stream.Collectors.toMap(o -> o.document().id(), OcrCompletion::warnings, (a, b) -> b)));
+      // One statement for the batch: each statement on documents also runs the counters' trigger.
       try (PreparedStatement s = c.prepareStatement(
-          "UPDATE documents SET pdf_size = ?, pdf_mtime = ?, pdf_sha256 = ?, text_bytes = ?"
-              + " WHERE subdomain = ? AND document_id = ?")) {
-        for (OcrCompletion o : done) {
-          s.setLong(1, o.pdf().size());
-          s.setLong(2, o.pdf().mtime());
-          s.setString(3, o.pdf().sha256());
-          s.setLong(4, o.textBytes());
-          s.setString(5, subdomain);
-          s.setString(6, o.document().id());
-          s.addBatch();
-        }
-        s.executeBatch();
+          "UPDATE documents d SET pdf_size = v.size, pdf_mtime = v.mtime, pdf_sha256 = v.sha256, text_bytes = v.text_bytes"
+              + " FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[])"
+              + " AS v(id, size, mtime, sha256, text_bytes)"
+              + " WHERE d.subdomain = ? AND d.document_id = v.id")) {
+        s.setArray(1, c.createArrayOf("text", done.stream().map(o -> o.document().id()).toArray()));
+        s.setArray(2, c.createArrayOf("bigint", done.stream().map(o -> o.pdf().size()).toArray()));
+        s.setArray(3, c.createArrayOf("bigint", done.stream().map(o -> o.pdf().mtime()).toArray()));
+        s.setArray(4, c.createArrayOf("text", done.stream().map(o -> o.pdf().sha256()).toArray()));
+        s.setArray(5, c.createArrayOf("bigint", done.stream().map(OcrCompletion::textBytes).toArray()));
+        s.setString(6, subdomain);
+        s.executeUpdate();
       }
       return null;
     });
