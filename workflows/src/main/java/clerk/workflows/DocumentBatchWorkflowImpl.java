@@ -41,7 +41,7 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
     // Batches started before OCR read text layers in one activity ran every document on its own.
     boolean oneByOne = batch.stage() == Stage.OCR
         && Workflow.getVersion("ocr-text-layers-in-one-activity", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION;
-    List<DocumentRef> todo = oneByOne ? batch.documents() : inOneActivity(batch.documents());
+    List<DocumentRef> todo = oneByOne ? batch.documents() : inParts(batch.documents());
     while (!todo.isEmpty()) {
       List<DocumentRef> unavailable = new ArrayList<>();
       List<Promise<Void>> running = new ArrayList<>();
@@ -79,6 +79,32 @@ public class DocumentBatchWorkflowImpl implements DocumentBatchWorkflow {
         Workflow.sleep(Duration.ofSeconds(5L << attempt));
       }
     }
+  }
+
+  /**
+   * OCR reads a batch's text layers in as many activities as the batch may keep in flight (versioned
+   * {@code text-layers-in-parts}): with one, the batch's OCR slot stood idle from the moment its
+   * activity ended until the pipeline had heard of it and started the next batch; with parts, another
+   * part is waiting for the slot. Documents left by every part run one by one, as before.
+   */
+  private List<DocumentRef> inParts(List<DocumentRef> documents) {
+    int parts = batch.stage() == Stage.OCR
+        && Workflow.getVersion("text-layers-in-parts", Workflow.DEFAULT_VERSION, 1) == 1
+        ? Math.min(atOnce(), documents.size()) : 1;
+    if (parts <= 1) {
+      return inOneActivity(documents);
+    }
+    List<Promise<List<DocumentRef>>> running = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      List<DocumentRef> part = List.copyOf(
+          documents.subList(i * documents.size() / parts, (i + 1) * documents.size() / parts));
+      running.add(Async.function(this::inOneActivity, part));
+    }
+    List<DocumentRef> left = new ArrayList<>();
+    for (Promise<List<DocumentRef>> part : running) {
+      left.addAll(part.get());
+    }
+    return left;
   }
 
   /**

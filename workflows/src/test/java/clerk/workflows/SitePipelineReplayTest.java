@@ -44,6 +44,8 @@ class SitePipelineReplayTest {
   private static final String LARGER_BATCHES_HISTORY = "histories/site-pipeline-larger-batches.json";
   /** Recorded after compilation and extraction took larger batches (version text-batches). */
   private static final String TEXT_BATCHES_HISTORY = "histories/site-pipeline-text-batches.json";
+  /** Recorded after an OCR batch read its text layers in parts, an activity per slot (text-layers-in-parts). */
+  private static final String TEXT_LAYER_PARTS_HISTORY = "histories/document-batch-ocr-text-layers-in-parts.json";
   private static final String SITE = "replay.example.us";
 
   @Test
@@ -84,6 +86,18 @@ class SitePipelineReplayTest {
   @Test
   void recordedBatchReadingTextLayersInOneActivityReplays() throws Exception {
     replays(TEXT_LAYERS_BATCH_HISTORY, DocumentBatchWorkflowImpl.class, "OcrDocuments", "\"OcrDocument\"");
+  }
+
+  @Test
+  void recordedBatchReadingTextLayersInPartsReplays() throws Exception {
+    String history = read(TEXT_LAYER_PARTS_HISTORY);
+    List<io.temporal.api.history.v1.HistoryEvent> events =
+        io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
+    assertThat(changeIds(events)).contains("\"text-layers-in-parts\"");
+    assertThat(events.stream().filter(e -> e.hasActivityTaskScheduledEventAttributes()
+        && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("OcrDocuments")))
+        .as("text-layer activities of the batch").hasSize(2);
+    WorkflowReplayer.replayWorkflowExecution(history, DocumentBatchWorkflowImpl.class);
   }
 
   @Test
@@ -162,7 +176,8 @@ class SitePipelineReplayTest {
   void recordHistory() throws Exception {
     // Only histories not recorded yet: old ones stay, they are what running executions look like.
     for (String history : List.of(HISTORY, SIGNALLED_HISTORY, LIVING_HISTORY, CONTINUED_HISTORY, LIMITED_HISTORY,
-        RANGES_BATCH_HISTORY, TEXT_LAYERS_BATCH_HISTORY, LARGER_BATCHES_HISTORY, TEXT_BATCHES_HISTORY)) {
+        RANGES_BATCH_HISTORY, TEXT_LAYERS_BATCH_HISTORY, LARGER_BATCHES_HISTORY, TEXT_BATCHES_HISTORY,
+        TEXT_LAYER_PARTS_HISTORY)) {
       Path file = Path.of("src/test/resources", history);
       if (!Files.exists(file)) {
         Files.createDirectories(file.getParent());
@@ -172,7 +187,7 @@ class SitePipelineReplayTest {
           case LIVING_HISTORY -> runLivingSite();
           case LIMITED_HISTORY -> runLongDocuments().get(0);
           case RANGES_BATCH_HISTORY -> runLongDocuments().get(1);
-          case TEXT_LAYERS_BATCH_HISTORY -> runTextLayers();
+          case TEXT_LAYERS_BATCH_HISTORY, TEXT_LAYER_PARTS_HISTORY -> runTextLayers();
           case LARGER_BATCHES_HISTORY, TEXT_BATCHES_HISTORY -> runThreeDocuments();
           default -> runContinued();
         }, StandardCharsets.UTF_8);
