@@ -126,6 +126,7 @@ final class PageImage {
           state = new State(numbers, state.fillComponents(), state.fillLightness());
         }
         case "g", "rg", "k", "sc", "scn" -> {
+          // sc and scn take as many operands as the space set by cs has components.
           int components = FILL_COLOURS.getOrDefault(op.getName(), state.fillComponents());
           if (numbers == null || numbers.length != components) {
             return null;
