@@ -1,5 +1,7 @@
 package clerk.activities.ocr;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -10,8 +12,11 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -22,22 +27,36 @@ import org.apache.pdfbox.pdfparser.PDFStreamParser;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDResources;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.graphics.PDXObject;
 import org.apache.pdfbox.pdmodel.graphics.color.PDDeviceGray;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /**
  * The common scanned page, one image drawn over the whole page and nothing else, read without
  * rendering: the image is handed to Tesseract at its own resolution, which saves rasterising and
- * rescaling it. Any other page (several images, text or vector drawing, a /Rotate, a mask, a skewed
- * or partial placement) returns null and is rendered as usual.
+ * rescaling it. A copier's MRC page (mixed raster content: a low-resolution background image under
+ * a finer 1-bit /ImageMask of the text, both over the whole page) is read from its mask alone, in
+ * black on white: rendered, its background reaches Tesseract enlarged in blocks, which now and then
+ * derails a line. What is only in the background (a photo, a stamp) is then not read. Any other page
+ * (text or vector drawing, other images or masks, a /Rotate, a skewed or partial placement) returns
+ * null and is rendered as usual.
  */
 final class PageImage {
   /** How far (in points) the image may be from the page's edges and still count as covering it. */
   private static final float SLACK = 2f;
 
+  /** The fill colour operators and spaces followed, and their components: gray, RGB, CMYK. */
+  private static final Map<String, Integer> FILL_COLOURS = Map.of("g", 1, "rg", 3, "k", 4);
+  private static final Map<String, Integer> FILL_SPACES = Map.of(
+      COSName.DEVICEGRAY.getName(), 1, COSName.DEVICERGB.getName(), 3, COSName.DEVICECMYK.getName(), 4);
+
   /** The image and the resolution it has on the page. */
   record Scan(BufferedImage image, int dpi) {}
+
+  /** An image drawn, where ({@code cm}), and how light the fill colour was (a mask paints in it). */
+  private record Draw(COSName name, float[] cm, float fillLightness) {}
+
+  /** What q and Q save and restore, of what {@link #draws} follows. */
+  private record State(float[] cm, int fillComponents, float fillLightness) {}
 
   private PageImage() {}
 
@@ -46,71 +65,149 @@ final class PageImage {
    *     down to the configured DPI (fewer pixels for Tesseract)
    */
   static Scan fullPageImage(PDPage page, long maxPixels, int maxDpi) throws IOException {
-    if (page.getRotation() % 360 != 0) {
-      return null;
-    }
     PDResources resources = page.getResources();
-    if (resources == null) {
+    if (page.getRotation() % 360 != 0 || resources == null) {
       return null;
     }
+    List<Draw> draws = draws(page);
+    if (draws == null || draws.isEmpty() || draws.size() > 2) {
+      return null;
+    }
+    PDRectangle box = page.getCropBox();
+    List<PDImageXObject> images = new ArrayList<>();
+    for (Draw draw : draws) {
+      if (!covers(draw.cm(), box) || !(resources.getXObject(draw.name()) instanceof PDImageXObject image)) {
+        return null;
+      }
+      images.add(image);
+    }
+    PDImageXObject scan = images.get(images.size() - 1);
+    ImageLimit.check(scan); // before pixels() decodes it
+    boolean mrc = images.size() == 2;
+    if (!plain(images.get(0)) || (mrc ? !textMask(scan, images.get(0), draws.get(1)) : !plain(scan))
+        || (long) scan.getWidth() * scan.getHeight() > maxPixels) {
+      return null;
+    }
+    int dpi = Math.round(scan.getWidth() / (box.getWidth() / 72f));
+    if (dpi < 70 || dpi > maxDpi) {
+      return null; // a thumbnail, or finer than needed: the renderer at the configured DPI does better
+    }
+    return new Scan(mrc ? blackOnWhite(scan) : pixels(scan), dpi);
+  }
+
+  /**
+   * The images the page's content stream draws, or null if it does anything else: text, paths,
+   * inline images, fill colours other than device gray, RGB or CMYK, nested transformations.
+   */
+  private static List<Draw> draws(PDPage page) throws IOException {
+    List<Draw> draws = new ArrayList<>();
     List<Object> operands = new ArrayList<>();
-    float[] cm = null;
-    COSName drawn = null;
+    Deque<State> saved = new ArrayDeque<>();
+    State state = new State(null, 1, 0f); // no cm yet; black in DeviceGray
     PDFStreamParser parser = new PDFStreamParser(page);
     for (Object token = parser.parseNextToken(); token != null; token = parser.parseNextToken()) {
       if (!(token instanceof Operator op)) {
         operands.add(token);
         continue;
       }
+      float[] numbers = numbers(operands);
       switch (op.getName()) {
-        case "q", "Q" -> { }
-        case "cm" -> {
-          if (cm != null || operands.size() != 6) {
-            return null; // nested transformations: leave it to the renderer
-          }
-          cm = new float[6];
-          for (int i = 0; i < 6; i++) {
-            if (!(operands.get(i) instanceof COSNumber n)) {
-              return null;
-            }
-            cm[i] = n.floatValue();
-          }
-        }
-        case "Do" -> {
-          if (drawn != null || operands.size() != 1 || !(operands.get(0) instanceof COSName name)) {
+        case "q" -> saved.push(state);
+        case "Q" -> {
+          if (saved.isEmpty()) {
             return null;
           }
-          drawn = name;
+          state = saved.pop();
+        }
+        case "cm" -> {
+          if (state.cm() != null || numbers == null || numbers.length != 6) {
+            return null; // nested transformations: leave it to the renderer
+          }
+          state = new State(numbers, state.fillComponents(), state.fillLightness());
+        }
+        case "g", "rg", "k", "sc", "scn" -> {
+          // sc and scn take as many operands as the space set by cs has components.
+          int components = FILL_COLOURS.getOrDefault(op.getName(), state.fillComponents());
+          if (numbers == null || numbers.length != components) {
+            return null;
+          }
+          state = new State(state.cm(), components, lightness(numbers));
+        }
+        case "cs" -> {
+          Integer components = operands.size() == 1 && operands.get(0) instanceof COSName space
+              ? FILL_SPACES.get(space.getName()) : null;
+          if (components == null) {
+            return null; // a named or special colour space: render it
+          }
+          state = new State(state.cm(), components, 0f); // a space's initial colour is black
+        }
+        case "Do" -> {
+          if (state.cm() == null || operands.size() != 1 || !(operands.get(0) instanceof COSName name)) {
+            return null;
+          }
+          draws.add(new Draw(name, state.cm(), state.fillLightness()));
         }
         default -> {
-          return null; // text, paths, inline images, colour changes: a real page, render it
+          return null; // text, paths, inline images, other colours: a real page, render it
         }
       }
       operands.clear();
     }
-    if (drawn == null || cm == null) {
-      return null;
+    return draws;
+  }
+
+  private static float[] numbers(List<Object> operands) {
+    float[] numbers = new float[operands.size()];
+    for (int i = 0; i < numbers.length; i++) {
+      if (!(operands.get(i) instanceof COSNumber n)) {
+        return null;
+      }
+      numbers[i] = n.floatValue();
     }
-    PDRectangle box = page.getCropBox();
-    boolean covers = cm[1] == 0 && cm[2] == 0 && cm[0] > 0 && cm[3] > 0
+    return numbers;
+  }
+
+  /** A gray (1), RGB (3) or CMYK (4) colour's lightness, 0 black to 1 white, roughly. */
+  private static float lightness(float[] c) {
+    return switch (c.length) {
+      case 1 -> c[0];
+      case 3 -> 0.3f * c[0] + 0.59f * c[1] + 0.11f * c[2];
+      default -> 1 - Math.min(1, 0.3f * c[0] + 0.59f * c[1] + 0.11f * c[2] + c[3]);
+    };
+  }
+
+  private static boolean covers(float[] cm, PDRectangle box) {
+    return cm[1] == 0 && cm[2] == 0 && cm[0] > 0 && cm[3] > 0
         && Math.abs(cm[4] - box.getLowerLeftX()) <= SLACK && Math.abs(cm[5] - box.getLowerLeftY()) <= SLACK
         && Math.abs(cm[0] - box.getWidth()) <= SLACK && Math.abs(cm[3] - box.getHeight()) <= SLACK;
-    if (!covers) {
-      return null;
+  }
+
+  /** An image that is all there is to see where it is drawn: no mask of any kind. */
+  private static boolean plain(PDImageXObject image) throws IOException {
+    return !image.isStencil() && image.getSoftMask() == null && image.getMask() == null;
+  }
+
+  /**
+   * An MRC page's text layer: a 1-bit stencil painted in a dark colour, clearly finer than the
+   * background (a mask no finer would gain nothing over rendering the page).
+   */
+  private static boolean textMask(PDImageXObject mask, PDImageXObject background, Draw draw) {
+    return mask.isStencil() && mask.getBitsPerComponent() == 1 && draw.fillLightness() < 0.5f
+        && 2 * mask.getWidth() >= 3 * background.getWidth() && 2 * mask.getHeight() >= 3 * background.getHeight();
+  }
+
+  /** The pixels a stencil mask paints, in black on white. */
+  private static BufferedImage blackOnWhite(PDImageXObject mask) throws IOException {
+    BufferedImage page = new BufferedImage(mask.getWidth(), mask.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+    Graphics2D g = page.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, page.getWidth(), page.getHeight());
+      g.drawImage(mask.getStencilImage(Color.BLACK), 0, 0, null);
+    } finally {
+      g.dispose();
     }
-    PDXObject xobject = resources.getXObject(drawn);
-    if (xobject instanceof PDImageXObject image) {
-      ImageLimit.check(image); // before pixels() decodes it
-    }
-    if (!(xobject instanceof PDImageXObject image) || image.isStencil() || image.getSoftMask() != null
-        || image.getMask() != null || (long) image.getWidth() * image.getHeight() > maxPixels) {
-      return null;
-    }
-    int dpi = Math.round(image.getWidth() / (box.getWidth() / 72f));
-    if (dpi < 70 || dpi > maxDpi) {
-      return null; // a thumbnail, or finer than needed: the renderer at the configured DPI does better
-    }
-    return new Scan(pixels(image), dpi);
+    return page;
   }
 
   private static final ComponentColorModel GRAY = new ComponentColorModel(

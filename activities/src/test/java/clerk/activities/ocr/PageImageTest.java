@@ -5,21 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import clerk.activities.sample.SamplePdfs;
 import clerk.activities.sample.SamplePdfs.SamplePage;
 import clerk.activities.sample.SamplePdfs.Style;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.graphics.image.CCITTFactory;
+import org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Which pages are read straight from their image, and which must be rendered. */
 class PageImageTest {
+  /** The text colour of BenchPages' MRC pages. */
+  private static final Color INK = new Color(0.08f, 0.08f, 0.1f);
   private static final List<String> LINES = List.of("1. CALL TO ORDER", "Mayor Ashcraft convened the meeting.");
 
   @TempDir Path dir;
@@ -96,6 +106,103 @@ class PageImageTest {
         out.endText();
       }
       assertThat(PageImage.fullPageImage(document.getPage(0), DocumentOcr.MAX_PAGE_PIXELS, 450)).isNull();
+    }
+  }
+
+  /** A 300 dpi letter page of text, 1-bit: the text layer of an MRC page. */
+  private static BufferedImage textLayer() {
+    BufferedImage text = new BufferedImage(2550, 3300, BufferedImage.TYPE_BYTE_BINARY);
+    Graphics2D g = text.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, text.getWidth(), text.getHeight());
+      g.setColor(Color.BLACK);
+      g.setFont(new Font(Font.SERIF, Font.PLAIN, 50));
+      for (int i = 0; i < LINES.size(); i++) {
+        g.drawString(LINES.get(i), 300, 300 + 80 * i);
+      }
+    } finally {
+      g.dispose();
+    }
+    return text;
+  }
+
+  /**
+   * A copier's MRC page, as BenchPages writes one: a 100 dpi colour JPEG background (dark enough to
+   * show in a rendering) and over it {@code mask} as a 1-bit /ImageMask painted in {@code fill},
+   * drawn {@code maskHeight} points high from the bottom, then {@code more} added to the page.
+   */
+  private PDDocument mrc(BufferedImage mask, float maskHeight, Color fill, String more) throws IOException {
+    PDDocument document = new PDDocument();
+    PDRectangle letter = PDRectangle.LETTER;
+    PDPage page = new PDPage(letter);
+    document.addPage(page);
+    BufferedImage paper = new BufferedImage(850, 1100, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = paper.createGraphics();
+    g.setColor(new Color(150, 140, 120));
+    g.fillRect(0, 0, paper.getWidth(), paper.getHeight());
+    g.dispose();
+    PDImageXObject text = CCITTFactory.createFromImage(document, mask);
+    text.getCOSObject().setBoolean(COSName.IMAGE_MASK, true);
+    text.getCOSObject().removeItem(COSName.COLORSPACE);
+    text.getCOSObject().removeItem(COSName.DECODE);
+    try (PDPageContentStream out = new PDPageContentStream(document, page)) {
+      out.drawImage(JPEGFactory.createFromImage(document, paper, 0.6f), 0, 0, letter.getWidth(), letter.getHeight());
+      out.setNonStrokingColor(fill);
+      out.drawImage(text, 0, 0, letter.getWidth(), maskHeight);
+      out.appendRawCommands(more);
+    }
+    return document;
+  }
+
+  private static PageImage.Scan scanOf(PDDocument document) throws IOException {
+    return PageImage.fullPageImage(document.getPage(0), DocumentOcr.MAX_PAGE_PIXELS, 450);
+  }
+
+  @Test
+  void anMrcPageIsReadFromItsTextLayerAloneInBlackOnWhite() throws IOException {
+    BufferedImage mask = textLayer();
+    try (PDDocument document = mrc(mask, PDRectangle.LETTER.getHeight(), INK, "")) {
+      PageImage.Scan scan = scanOf(document);
+      assertThat(scan).as("read from the mask, not rendered").isNotNull();
+      assertThat(scan.dpi()).isEqualTo(300);
+      assertThat(scan.image().getWidth()).isEqualTo(mask.getWidth());
+      assertThat(scan.image().getHeight()).isEqualTo(mask.getHeight());
+      int text = 0;
+      for (int y = 0; y < mask.getHeight(); y++) {
+        for (int x = 0; x < mask.getWidth(); x++) {
+          boolean black = (mask.getRGB(x, y) & 0xff) == 0;
+          assertThat(scan.image().getRaster().getSample(x, y, 0)).isEqualTo(black ? 0 : 255);
+          text += black ? 1 : 0;
+        }
+      }
+      assertThat(text).as("the page has text").isPositive();
+    }
+  }
+
+  @Test
+  void pagesThatOnlyLookLikeMrcAreRendered() throws IOException {
+    float height = PDRectangle.LETTER.getHeight();
+    // The mask over half the page.
+    try (PDDocument document = mrc(textLayer(), height / 2, INK, "")) {
+      assertThat(scanOf(document)).isNull();
+    }
+    // Text drawn over it.
+    try (PDDocument document = mrc(textLayer(), height, INK, "BT /F1 9 Tf 500 20 Td (RECEIVED) Tj ET\n")) {
+      assertThat(scanOf(document)).isNull();
+    }
+    // A second mask (Acrobat writes one per text colour).
+    try (PDDocument document = mrc(textLayer(), height, INK, "q 612 0 0 792 0 0 cm /Im2 Do Q\n")) {
+      assertThat(scanOf(document)).isNull();
+    }
+    // Painted in white: not text to read in black.
+    try (PDDocument document = mrc(textLayer(), height, Color.WHITE, "")) {
+      assertThat(scanOf(document)).isNull();
+    }
+    // A mask no finer than the background: rendering loses nothing.
+    BufferedImage coarse = new BufferedImage(850, 1100, BufferedImage.TYPE_BYTE_BINARY);
+    try (PDDocument document = mrc(coarse, height, INK, "")) {
+      assertThat(scanOf(document)).isNull();
     }
   }
 }
