@@ -42,7 +42,7 @@ import org.postgresql.PGConnection;
  * a tsvector, the motion extractor, an SQLite FTS5 insert): clerk's ratio to it, and its history
  * events per document.
  *
- * <p>Usage: bench/pipeline/run [--small 200] [--middle 2000] [--big 5000] [--warmup MIDDLE]
+ * <p>Usage: bench/pipeline/run [--small 200] [--middle 2000] [--big 5000] [--warmup 8xMIDDLE]
  */
 public final class PipelineBench {
   /** Rounds of the middle size, clerk and the plain loop taking turns. */
@@ -60,10 +60,12 @@ public final class PipelineBench {
     System.out.printf("clerk pipeline benchmark: one-page born-digital documents, %d cores, %d OCR slots%n",
         Runtime.getRuntime().availableProcessors(), settings.ocrSlots());
 
-    // The warm-up is as large as a measured round: with 100 documents the JIT compilers were still
-    // busy for seconds in every later round (clerk runs far more code than the loop: Temporal,
-    // gRPC, Jackson, JDBC), which is start-up cost, not what a long-lived worker pays per document.
-    int warmup = ReconcileBench.intArg(args, "--warmup", middle);
+    // Both sides warm up on the same site of eight rounds' documents: after 100, or even 2,000, the
+    // JIT compilers were still busy for seconds in every later round of clerk's (it runs far more
+    // code than the loop: Temporal, gRPC, Jackson, JDBC; methods called once a document or a batch
+    // reach the optimising compiler only after thousands of documents). That is start-up cost, not
+    // what a long-lived worker pays a document; each round prints the compilers' seconds.
+    int warmup = ReconcileBench.intArg(args, "--warmup", 8 * middle);
     generate(settings.storageDir(), "warmup.example.org", warmup, pdfs);
     generate(settings.storageDir(), "small.example.org", small, pdfs);
     for (int round = 1; round <= ROUNDS; round++) {
