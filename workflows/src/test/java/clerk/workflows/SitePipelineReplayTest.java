@@ -91,8 +91,7 @@ class SitePipelineReplayTest {
   @Test
   void recordedBatchReadingTextLayersInPartsReplays() throws Exception {
     String history = read(TEXT_LAYER_PARTS_HISTORY);
-    List<io.temporal.api.history.v1.HistoryEvent> events =
-        io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
+    List<io.temporal.api.history.v1.HistoryEvent> events = events(history);
     assertThat(changeIds(events)).contains("\"text-layers-in-parts\"");
     assertThat(events.stream().filter(e -> e.hasActivityTaskScheduledEventAttributes()
         && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("OcrDocuments")))
@@ -103,8 +102,7 @@ class SitePipelineReplayTest {
   @Test
   void recordedRunWithLargerBatchesReplays() throws Exception {
     String history = read(LARGER_BATCHES_HISTORY);
-    List<io.temporal.api.history.v1.HistoryEvent> events =
-        io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
+    List<io.temporal.api.history.v1.HistoryEvent> events = events(history);
     assertThat(changeIds(events)).contains("\"larger-batches\"");
     assertThat(fetchSizes(events)).containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH));
     WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
@@ -113,14 +111,17 @@ class SitePipelineReplayTest {
   @Test
   void recordedRunWithLargerTextBatchesReplays() throws Exception {
     String history = read(TEXT_BATCHES_HISTORY);
-    List<io.temporal.api.history.v1.HistoryEvent> events =
-        io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
+    List<io.temporal.api.history.v1.HistoryEvent> events = events(history);
     assertThat(changeIds(events)).contains("\"text-batches\"");
     // OCR fetches as before; compilation and extraction fetch a window of larger batches.
     assertThat(fetchSizes(events))
         .containsOnly(String.valueOf(SitePipelineWorkflowImpl.FETCH), String.valueOf(SitePipelineWorkflowImpl.TEXT_FETCH))
         .contains(String.valueOf(SitePipelineWorkflowImpl.TEXT_FETCH));
     WorkflowReplayer.replayWorkflowExecution(history, SitePipelineWorkflowImpl.class);
+  }
+
+  private static List<io.temporal.api.history.v1.HistoryEvent> events(String history) {
+    return io.temporal.common.WorkflowExecutionHistory.fromJson(history).getEvents();
   }
 
   /** Replays a recorded history, after checking it holds what makes it worth keeping. */
