@@ -37,7 +37,10 @@ public class OcrActivitiesImpl implements OcrActivities {
   private final SiteStorage storage;
   private final SiteRepository repository;
   private final DocumentOcr ocr;
-  /** {@code clerk_ocr_page_seconds{method}}, registered once: looked up a page at a time it cost more than a page's text. */
+  /**
+   * {@code clerk_ocr_page_seconds{method}}: seconds per page. Registered once: looked up per page, it
+   * cost more than reading the page's text layer.
+   */
   private final Map<PageMethod, Timer> pageSeconds = new EnumMap<>(PageMethod.class);
 
   public OcrActivitiesImpl(SiteStorage storage, SiteRepository repository, DocumentOcr ocr) {
@@ -57,11 +60,6 @@ public class OcrActivitiesImpl implements OcrActivities {
               .map(s -> Duration.ofMillis((long) (s * 1000))).toArray(Duration[]::new))
           .register(metrics));
     }
-  }
-
-  /** A histogram of seconds per page. */
-  private Timer pageSeconds(PageMethod method) {
-    return pageSeconds.get(method);
   }
 
   @Override
@@ -169,7 +167,7 @@ public class OcrActivitiesImpl implements OcrActivities {
         summary = ocr.textLayers(pdf, (page, text, method) -> {
           writer.writePage(page, text);
           long now = System.nanoTime();
-          pageSeconds(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
+          pageSeconds.get(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
           pageStarted[0] = now;
         });
       } catch (DocumentOcr.NeedsTesseract scan) {
@@ -231,7 +229,7 @@ public class OcrActivitiesImpl implements OcrActivities {
             writer.writePage(page, text);
             heartbeat.progress(page);
             long now = System.nanoTime();
-            pageSeconds(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
+            pageSeconds.get(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
             pageStarted[0] = now;
           }, heartbeat::lost).describe();
         } catch (CancellationException stopped) {
@@ -295,7 +293,7 @@ public class OcrActivitiesImpl implements OcrActivities {
         writer.writePage(page, text);
         heartbeat.progress(page);
         long now = System.nanoTime();
-        pageSeconds(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
+        pageSeconds.get(method).record(now - pageStarted[0], TimeUnit.NANOSECONDS);
         pageStarted[0] = now;
       }, heartbeat::lost);
     } catch (UncheckedIOException e) {

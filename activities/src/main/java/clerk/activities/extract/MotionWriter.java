@@ -18,11 +18,6 @@ public final class MotionWriter {
 
   private MotionWriter() {}
 
-  public static void replace(Connection c, String subdomain, String documentId, List<Motion> motions)
-      throws SQLException {
-    replace(c, subdomain, Map.of(documentId, motions));
-  }
-
   /**
    * Several documents' motions at once: one delete and one batch of inserts, however many documents
    * (a statement each per document was most of an extraction batch's round trips).

@@ -66,7 +66,7 @@ class MotionWriterTest {
   void writesInTheCallersTransaction() throws SQLException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
-      MotionWriter.replace(c, SITE, doc.id(), motions);
+      MotionWriter.replace(c, SITE, Map.of(doc.id(), motions));
       c.rollback();
     }
     assertThat(rows()).as("nothing committed by the writer").isEmpty();
@@ -103,7 +103,7 @@ class MotionWriterTest {
   private void replace(DocumentRef d, List<Motion> list) throws SQLException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
-      MotionWriter.replace(c, SITE, d.id(), list);
+      MotionWriter.replace(c, SITE, Map.of(d.id(), list));
       c.commit();
     }
   }
