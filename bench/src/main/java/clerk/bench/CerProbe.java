@@ -28,7 +28,7 @@ import org.apache.pdfbox.rendering.ImageType;
  * (C) clerk's Tesseract call on pdftoppm's image; (D) the tesseract CLI on the image clerk hands to
  * Tesseract. A against B is the difference; C and D say whether the image or the call makes it.
  * Usage: {@code bench/ocr/cer [--set mixed|long] [--documents 8] [--pages 5] [--long 60] [--seed N] [--quick]
- * [--kinds MRC,JBIG2]}.
+ * [--kinds MRC,JBIG2] [--peers [--cores N]]}; {@code --peers}: see {@link #peers}.
  */
 public final class CerProbe {
   public static void main(String[] args) throws Exception {
@@ -50,6 +50,13 @@ public final class CerProbe {
     List<BenchPages.Doc> docs = set.equals("mixed")
         ? BenchPages.generateScans(work.resolve("pdf"), "CityCouncil", documents, pagesEach, kinds, seed)
         : BenchPages.generateScans(work.resolve("pdf"), "CityCouncil", 1, longPages, kinds, seed);
+    if (List.of(args).contains("--peers")) {
+      int cores = ReconcileBench.intArg(args, "--cores", Runtime.getRuntime().availableProcessors());
+      String report = peers(work, docs, kinds, cores);
+      Files.writeString(work.resolve("report.txt"), report);
+      System.out.print(report.substring(report.indexOf("\nerrors")));
+      System.exit(0);
+    }
 
     List<String> truth = new ArrayList<>();
     List<String> kindOf = new ArrayList<>();
@@ -145,6 +152,67 @@ public final class CerProbe {
     Files.writeString(work.resolve("report.txt"), report);
     System.out.print(report);
     System.exit(0);
+  }
+
+  /**
+   * {@code --peers}: clerk (DocumentOcr, the worker's own reading, one document per core at a time),
+   * the tesseract CLI and OCRmyPDF exactly as bench/ocr/run runs them, on the same pages; errors per
+   * page and in all, and clerk's against each peer's paired page by page, with a 95 % bootstrap
+   * interval (pages resampled), so that a difference can be told from the noise of the set.
+   */
+  static String peers(Path work, List<BenchPages.Doc> docs, List<BenchPages.Scan> kinds, int cores)
+      throws Exception {
+    DocumentOcr ocr = new DocumentOcr(OcrSettings.defaults());
+    List<List<String>> perDocument = new ArrayList<>();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(cores);
+    List<java.util.concurrent.Future<List<String>>> reads = new ArrayList<>();
+    for (BenchPages.Doc doc : docs) {
+      reads.add(pool.submit(() -> {
+        List<String> texts = new ArrayList<>();
+        ocr.ocr(doc.pdf(), 1, (page, text, method) -> texts.add(text));
+        return texts;
+      }));
+    }
+    for (var read : reads) {
+      perDocument.add(read.get());
+    }
+    pool.shutdown();
+    Map<String, List<String>> contenders = new LinkedHashMap<>();
+    contenders.put("clerk", perDocument.stream().flatMap(List::stream).toList());
+    contenders.put("tesseract CLI", OcrBench.tesseractCliRead(work.resolve("cli"), docs, cores).texts());
+    contenders.put("OCRmyPDF", OcrBench.ocrmypdfRead(work.resolve("ocrmypdf"), docs, cores).texts());
+
+    List<String> truth = docs.stream().flatMap(d -> d.pageTexts().stream()).toList();
+    Map<String, int[]> errors = new LinkedHashMap<>();
+    contenders.forEach((c, texts) -> errors.put(c, OcrBench.pageErrors(docs, texts)));
+    StringBuilder report = new StringBuilder(String.format("%-4s %-12s %s%n", "page", "kind", contenders.keySet()));
+    // Each contender in all, then each kind of page (in the generator's order) contender by contender.
+    Map<String, double[]> total = new LinkedHashMap<>();
+    contenders.keySet().forEach(c -> total.put(c, new double[2]));
+    kinds.forEach(k -> contenders.keySet().forEach(c -> total.put(k.name() + " " + c, new double[2])));
+    for (int i = 0; i < truth.size(); i++) {
+      String kind = kinds.get(i % kinds.size()).name();
+      int length = TextDistance.normalise(truth.get(i)).length();
+      report.append(String.format("%-4d %-12s", i + 1, kind));
+      for (String c : contenders.keySet()) {
+        int e = errors.get(c)[i];
+        report.append(String.format(" %8d", e));
+        for (String key : List.of(c, kind + " " + c)) {
+          double[] t = total.get(key);
+          t[0] += e;
+          t[1] += length;
+        }
+      }
+      report.append('\n');
+    }
+    report.append(String.format("%nerrors (edit operations) / characters, CER, %d pages:%n", truth.size()));
+    total.forEach((k, t) -> report.append(String.format("  %-28s %6.0f / %8.0f  %.3f%%%n", k, t[0], t[1],
+        100 * t[0] / t[1])));
+    report.append("\nclerk against each peer, paired page by page:\n");
+    for (String peer : List.of("tesseract CLI", "OCRmyPDF")) {
+      report.append(String.format("  clerk - %-13s %s%n", peer, OcrBench.paired(errors.get("clerk"), errors.get(peer))));
+    }
+    return report.toString();
   }
 
   private static List<String> cli(Path work, String name, List<String> images) {

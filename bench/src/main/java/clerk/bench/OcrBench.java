@@ -33,12 +33,15 @@ import java.util.stream.Stream;
  *
  * Two sets: a mixed one (documents of a few pages stored as copiers store them: 1-bit Flate, gray
  * JPEG, JBIG2, mixed raster content, /Rotate, sideways) and one long document. Prints pages/s, the
- * ratios, CER against the known text, peak RSS (the whole process tree for the peers). Usage:
+ * ratios, CER against the known text (and clerk's errors against the best peer's, paired page by
+ * page, with a 95 % interval: the sets are small enough for a gap of a few characters to be noise),
+ * peak RSS (the whole process tree for the peers). Usage:
  * {@code bench/ocr/run [--documents 8] [--pages 5] [--long 60] [--rounds 2] [--cores N] [--clerk DIR]}.
  */
 public final class OcrBench {
+  /** One contender's run of one set; {@code pageErrors}: edit operations on each page, in order. */
   record Result(String contender, String set, int pages, double seconds, double completedSeconds, double cer,
-      double peakMb) {
+      int[] pageErrors, double peakMb) {
     double pagesPerSecond() {
       return pages / seconds;
     }
@@ -140,9 +143,12 @@ public final class OcrBench {
         mixedClerk.pagesPerSecond() / mixedOcrmypdf.pagesPerSecond(),
         mixedClerk.pagesPerSecond() / median.get("mixed/tesseract CLI").pagesPerSecond()));
     for (String set : List.of("mixed", "long")) {
-      double best = Math.min(median.get(set + "/OCRmyPDF").cer(), median.get(set + "/tesseract CLI").cer());
-      out.add(String.format("%s: CER clerk %.2f%%, best peer %.2f%% (target: clerk <= best peer)", set,
-          median.get(set + "/clerk").cer() * 100, best * 100));
+      Result clerk = median.get(set + "/clerk");
+      Result best = java.util.stream.Stream.of("OCRmyPDF", "tesseract CLI").map(who -> median.get(set + "/" + who))
+          .min(Comparator.comparingDouble(Result::cer)).orElseThrow();
+      out.add(String.format("%s: CER clerk %.3f%%, best peer (%s) %.3f%% (target: clerk <= best peer); clerk - %s: %s",
+          set, clerk.cer() * 100, best.contender(), best.cer() * 100, best.contender(),
+          paired(clerk.pageErrors(), best.pageErrors())));
     }
     return out;
   }
@@ -187,12 +193,22 @@ public final class OcrBench {
           actual.add(Files.exists(page) ? Files.readString(page) : "");
         }
       }
-      return new Result("clerk", set, pages(docs), ocrDone, completed, cer(docs, actual), rss.takePeakMb());
+      return new Result("clerk", set, pages(docs), ocrDone, completed, cer(docs, actual), pageErrors(docs, actual),
+          rss.takePeakMb());
     }
   }
 
   /** OCRmyPDF over the documents one after another, each with -j cores. */
   static Result ocrmypdf(Path dir, List<BenchPages.Doc> docs, int cores, String set) throws Exception {
+    Read read = ocrmypdfRead(dir, docs, cores);
+    return new Result("OCRmyPDF", set, pages(docs), read.timed().seconds(), Double.NaN, cer(docs, read.texts()),
+        pageErrors(docs, read.texts()), read.timed().peakMb());
+  }
+
+  /** A peer's run: its time and peak RSS, and the text of every page in order. */
+  record Read(Timed timed, List<String> texts) {}
+
+  static Read ocrmypdfRead(Path dir, List<BenchPages.Doc> docs, int cores) throws Exception {
     Files.createDirectories(dir);
     StringBuilder script = new StringBuilder("set -e\n");
     for (int i = 0; i < docs.size(); i++) {
@@ -206,7 +222,7 @@ public final class OcrBench {
     for (int i = 0; i < docs.size(); i++) {
       actual.addAll(split(Files.readString(dir.resolve(i + ".txt")), docs.get(i).pageTexts().size()));
     }
-    return new Result("OCRmyPDF", set, pages(docs), timed.seconds(), Double.NaN, cer(docs, actual), timed.peakMb());
+    return new Read(timed, actual);
   }
 
   /**
@@ -214,6 +230,12 @@ public final class OcrBench {
    * share of the pages from a list file (one model load per process, as OCRmyPDF-less scripts do).
    */
   static Result tesseractCli(Path dir, List<BenchPages.Doc> docs, int cores, String set) throws Exception {
+    Read read = tesseractCliRead(dir, docs, cores);
+    return new Result("tesseract CLI", set, pages(docs), read.timed().seconds(), Double.NaN, cer(docs, read.texts()),
+        pageErrors(docs, read.texts()), read.timed().peakMb());
+  }
+
+  static Read tesseractCliRead(Path dir, List<BenchPages.Doc> docs, int cores) throws Exception {
     Files.createDirectories(dir);
     List<String> images = new ArrayList<>();
     StringBuilder script = new StringBuilder("set -e\n");
@@ -247,8 +269,7 @@ public final class OcrBench {
         texts[c + j * cores] = pages.get(j);
       }
     }
-    return new Result("tesseract CLI", set, pages(docs), timed.seconds(), Double.NaN,
-        cer(docs, java.util.Arrays.asList(texts)), timed.peakMb());
+    return new Read(timed, java.util.Arrays.asList(texts));
   }
 
   /** pdftoppm numbers pages -1 … -9, or -01 …, -001 … by the document's page count. */
@@ -290,17 +311,46 @@ public final class OcrBench {
 
   /** Character error rate over all pages: edit distance summed over pages, over expected characters. */
   static double cer(List<BenchPages.Doc> docs, List<String> actual) {
-    double errors = 0;
-    double chars = 0;
-    int i = 0;
-    for (BenchPages.Doc d : docs) {
-      for (String expected : d.pageTexts()) {
-        int n = TextDistance.normalise(expected).length();
-        errors += TextDistance.cer(expected, actual.get(i++)) * n;
-        chars += n;
+    double chars = docs.stream().flatMap(d -> d.pageTexts().stream())
+        .mapToInt(t -> TextDistance.normalise(t).length()).sum();
+    return java.util.Arrays.stream(pageErrors(docs, actual)).sum() / chars;
+  }
+
+  /** Edit operations between each page's known text and {@code actual}'s, in order. */
+  static int[] pageErrors(List<BenchPages.Doc> docs, List<String> actual) {
+    List<String> truth = docs.stream().flatMap(d -> d.pageTexts().stream()).toList();
+    int[] errors = new int[truth.size()];
+    for (int i = 0; i < errors.length; i++) {
+      errors[i] = (int) Math.round(TextDistance.cer(truth.get(i), actual.get(i)) * TextDistance.normalise(truth.get(i))
+          .length());
+    }
+    return errors;
+  }
+
+  /**
+   * Paired comparison of two contenders on the same pages: the sum of {@code mine - theirs} page by
+   * page, its 95 % bootstrap interval (pages resampled 10,000 times), and pages better, worse, alike.
+   */
+  static String paired(int[] mine, int[] theirs) {
+    int better = 0;
+    int worse = 0;
+    int[] diff = new int[mine.length];
+    for (int i = 0; i < mine.length; i++) {
+      diff[i] = mine[i] - theirs[i];
+      better += diff[i] < 0 ? 1 : 0;
+      worse += diff[i] > 0 ? 1 : 0;
+    }
+    java.util.Random random = new java.util.Random(1);
+    int[] sums = new int[10_000];
+    for (int r = 0; r < sums.length; r++) {
+      for (int i = 0; i < diff.length; i++) {
+        sums[r] += diff[random.nextInt(diff.length)];
       }
     }
-    return errors / chars;
+    java.util.Arrays.sort(sums);
+    return String.format("%+d errors over %d pages (95 %% interval %+d .. %+d); pages better %d, worse %d, alike %d",
+        java.util.Arrays.stream(diff).sum(), diff.length, sums[sums.length * 25 / 1000],
+        sums[sums.length * 975 / 1000 - 1], better, worse, diff.length - better - worse);
   }
 
   private static int pages(List<BenchPages.Doc> docs) {
