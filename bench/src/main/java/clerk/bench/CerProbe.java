@@ -177,6 +177,7 @@ public final class CerProbe {
       perDocument.add(read.get());
     }
     pool.shutdown();
+    DocumentOcr.closeIdleEngines();
     Map<String, List<String>> contenders = new LinkedHashMap<>();
     contenders.put("clerk", perDocument.stream().flatMap(List::stream).toList());
     contenders.put("tesseract CLI", OcrBench.tesseractCliRead(work.resolve("cli"), docs, cores).texts());
@@ -206,8 +207,9 @@ public final class CerProbe {
       report.append('\n');
     }
     report.append(String.format("%nerrors (edit operations) / characters, CER, %d pages:%n", truth.size()));
-    total.forEach((k, t) -> report.append(String.format("  %-28s %6.0f / %8.0f  %.3f%%%n", k, t[0], t[1],
-        100 * t[0] / t[1])));
+    total.entrySet().stream().filter(t -> t.getValue()[1] > 0).forEach(t -> report.append(String.format(
+        "  %-28s %6.0f / %8.0f  %.3f%%%n", t.getKey(), t.getValue()[0], t.getValue()[1],
+        100 * t.getValue()[0] / t.getValue()[1])));
     report.append("\nclerk against each peer, paired page by page:\n");
     for (String peer : List.of("tesseract CLI", "OCRmyPDF")) {
       report.append(String.format("  clerk - %-13s %s%n", peer, OcrBench.paired(errors.get("clerk"), errors.get(peer))));
