@@ -9,7 +9,6 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -54,9 +53,9 @@ final class EnvironmentBinder {
       new Setting("CLERK_OCR_FORCE", "false", "true or false"),
       new Setting("CLERK_OCR_PAGE_TIMEOUT", "120", "seconds, a whole number"),
       new Setting("CLERK_TEMPORAL_UI_URL", "http://localhost:8233", "a URL"),
-      new Setting("CLERK_RECONCILE_INTERVAL", "15m", "a duration (15m, 1h, 90s, PT1H30M) or off"),
-      new Setting("CLERK_STALE_THRESHOLD", "2h", "a duration (2h, 90m, PT1H30M)"),
-      new Setting("CLERK_RECONCILE_TIMEOUT", "30m", "a duration (30m, 1h, PT1H30M)"),
+      new Setting("CLERK_RECONCILE_INTERVAL", "15m", "a duration (15m, 1h30m, 90s, PT1H30M) or off"),
+      new Setting("CLERK_STALE_THRESHOLD", "2h", "a duration (2h, 1h30m, PT1H30M)"),
+      new Setting("CLERK_RECONCILE_TIMEOUT", "30m", "a duration (30m, 1h30m, PT1H30M)"),
       new Setting("CLERK_SITE_URL", "http://{subdomain}.localhost:8001", "a URL, {subdomain} standing for the site"),
       new Setting("CLERK_DEPLOY_GROUP", "www-data", "a group name, or empty"),
       new Setting("CLERK_PAGE_IMAGES", "off", "on or off"),
@@ -105,7 +104,7 @@ final class EnvironmentBinder {
     }
   }
 
-  /** A duration in Spring Boot's format ({@code 15m}, {@code 2h}, ISO-8601); {@code off} where allowed: zero. */
+  /** A duration ({@link Durations}: {@code 15m}, {@code 1h30m}, ISO-8601); {@code off} where allowed: zero. */
   java.time.Duration duration(String env) {
     Setting setting = setting(env);
     String raw = text(env);
@@ -114,7 +113,7 @@ final class EnvironmentBinder {
       return java.time.Duration.ZERO;
     }
     try {
-      return DurationStyle.detectAndParse(value);
+      return Durations.parse(value);
     } catch (IllegalArgumentException e) {
       throw invalid(setting, value);
     }

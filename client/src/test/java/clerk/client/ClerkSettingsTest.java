@@ -28,7 +28,7 @@ class ClerkSettingsTest {
   void aWrongValueFailsInOneLineNamingTheVariableAndTheExpectedForm() {
     assertThatThrownBy(() -> ClerkSettings.from(Map.of("CLERK_STALE_THRESHOLD", "abc")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("CLERK_STALE_THRESHOLD=abc: expected a duration (2h, 90m, PT1H30M)");
+        .hasMessage("CLERK_STALE_THRESHOLD=abc: expected a duration (2h, 1h30m, PT1H30M)");
     assertThatThrownBy(() -> ClerkSettings.from(Map.of("CLERK_OCR_SLOTS", "x")))
         .hasMessage("CLERK_OCR_SLOTS=x: expected a whole number, at least 1");
     assertThatThrownBy(() -> ClerkSettings.from(Map.of("CLERK_HTTP_PORT", "80a")))

@@ -61,6 +61,7 @@ class ReconciliationScheduleTest {
     assertThat(ClerkSettings.from(Map.of("CLERK_STALE_THRESHOLD", "90m")).staleThreshold()).isEqualTo(Duration.ofMinutes(90));
     assertThat(ClerkSettings.from(Map.of("CLERK_STALE_THRESHOLD", "PT1H30M")).staleThreshold()).isEqualTo(Duration.ofMinutes(90));
     assertThat(ClerkSettings.from(Map.of("CLERK_RECONCILE_INTERVAL", "PT45S")).reconcileInterval()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(ClerkSettings.from(Map.of("CLERK_STALE_THRESHOLD", "1h30m")).staleThreshold()).isEqualTo(Duration.ofMinutes(90));
     assertThat(ClerkSettings.from(Map.of()).reconcileInterval()).isEqualTo(Duration.ofMinutes(15));
     assertThat(ClerkSettings.from(Map.of("CLERK_RECONCILE_INTERVAL", "off")).reconcileOnSchedule()).isFalse();
   }

@@ -33,7 +33,7 @@ final class StartCommand implements Callable<Integer> {
   boolean wait;
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "with --wait: stop waiting after this long (90s, 15m, 2h), exit 1; the pipelines go on")
+      description = "with --wait: stop waiting after this long (90s, 15m, 1h30m), exit 1; the pipelines go on")
   Duration timeout;
 
   @Override

@@ -26,7 +26,7 @@ final class WatchCommand implements Callable<Integer> {
   List<String> subdomains = new ArrayList<>();
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "stop watching after this long (90s, 15m, 2h), exit 1; the pipelines go on")
+      description = "stop watching after this long (90s, 15m, 1h30m), exit 1; the pipelines go on")
   Duration timeout;
 
   @Override

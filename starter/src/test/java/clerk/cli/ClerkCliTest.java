@@ -257,7 +257,7 @@ class ClerkCliTest {
   @Test
   void aWrongSettingIsOneLineNamingTheVariableAndTheExpectedFormAndExitsFour() {
     for (String[] wrong : List.of(
-        new String[] {"CLERK_STALE_THRESHOLD", "abc", "expected a duration (2h, 90m, PT1H30M)"},
+        new String[] {"CLERK_STALE_THRESHOLD", "abc", "expected a duration (2h, 1h30m, PT1H30M)"},
         new String[] {"CLERK_OCR_SLOTS", "x", "expected a whole number, at least 1"})) {
       System.setProperty(wrong[0], wrong[1]);
       try {
