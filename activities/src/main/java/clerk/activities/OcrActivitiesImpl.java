@@ -175,6 +175,9 @@ public class OcrActivitiesImpl implements OcrActivities {
           writer.discard(); // read in page ranges, which do not resume from this folder
         } // else the pages written are kept: the document's own activity resumes after them
         return DocumentOutcome.deferred(document.id(), scan.getMessage());
+      } catch (BadDocumentException e) {
+        writer.discard(); // no attempt reads this file again
+        throw e;
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }

@@ -51,11 +51,12 @@ public class SiteActivitiesImpl implements SiteActivities {
 
   @Override
   public StageCounters recordFailure(String subdomain, Stage stage, String documentId, String reason) {
-    StageCounters counters = repository.markFailed(subdomain, stage, documentId, reason);
+    // The half-written text goes first: once the document is marked failed no attempt comes back
+    // to it, so a crash between the two must not leave its partial folder behind for good.
     if (stage == Stage.OCR && documentId != null) {
       inventory.dropPartialText(subdomain, documentId);
     }
-    return counters;
+    return repository.markFailed(subdomain, stage, documentId, reason);
   }
 
   @Override

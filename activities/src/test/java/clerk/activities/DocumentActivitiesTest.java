@@ -451,6 +451,7 @@ class DocumentActivitiesTest {
     assertThat(storage.readPages(longDigital)).hasSize(20);
     assertThat(out.get(corrupt.ref().id()).failure()).contains(corrupt.ref().date() + ".pdf");
     assertThat(storage.textPageCount(corrupt.ref())).isZero();
+    assertThat(storage.hasPartialText(corrupt.ref())).as("failed for good: no partial folder left").isFalse();
     assertThat(out.get(mixed.id()).deferred()).isTrue();
     assertThat(out.get(mixed.id()).detail()).contains("page 2");
     assertThat(out.get(longWithAScan.id()).deferred()).isTrue();
